@@ -1,0 +1,1 @@
+//! Breach-notification rules engine.
