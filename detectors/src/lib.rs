@@ -1,1 +1,5 @@
-//! Pure statistical detectors.
+//! Pure statistical detectors of abnormal personal-data reads: no IO, no clock, event time only.
+
+mod event;
+
+pub use event::{ActorType, Event, Outcome, OwnedEvent};
