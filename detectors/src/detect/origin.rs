@@ -1,0 +1,144 @@
+//! Origin: a service identity used from a region or address block it has not used before.
+//!
+//! Services run from a handful of regions and networks, so a new one is a strong hint of stolen
+//! credentials; people roam (travel, VPNs), so by default only `service` actors are judged. The
+//! finding never alerts alone: it must meet a volume finding in the combiner ("new place *and* reading
+//! a lot"). A new origin stays "new" for the rest of its first day and is learned at day close, so
+//! every window of an attack that day carries the signal.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{probability, ConfigError};
+use crate::hash::hash_str;
+use crate::stats::sketch::RecentSet;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OriginConfig {
+    pub enabled: bool,
+    /// Judge only `service` actors.
+    pub services_only: bool,
+    /// Days after an actor's first event before new origins count (a new service is learning).
+    pub min_actor_days: u32,
+    /// Tail probability assigned to a new region, and to a new address block in a known region.
+    pub region_p: f64,
+    pub block_p: f64,
+    /// Regions and address blocks remembered per actor.
+    pub region_capacity: usize,
+    pub block_capacity: usize,
+}
+
+impl Default for OriginConfig {
+    fn default() -> Self {
+        OriginConfig {
+            enabled: true,
+            services_only: true,
+            min_actor_days: 3,
+            region_p: 1e-4,
+            block_p: 1e-2,
+            region_capacity: 6,
+            block_capacity: 12,
+        }
+    }
+}
+
+impl OriginConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        probability("origin.region_p", self.region_p)?;
+        probability("origin.block_p", self.block_p)
+    }
+}
+
+/// Regions and blocks an actor is known to use, plus those first seen today (learned at day close).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OriginState {
+    pub regions: RecentSet,
+    pub blocks: RecentSet,
+    pub pending: Vec<(u64, bool)>,
+}
+
+/// The /24 of an IPv4 address or the /48 of an IPv6 address, as text.
+pub fn address_block(ip: &str) -> &str {
+    let (sep, keep) = if ip.contains(':') { (':', 3) } else { ('.', 3) };
+    let mut seen = 0;
+    for (i, c) in ip.char_indices() {
+        if c == sep {
+            seen += 1;
+            if seen == keep {
+                return &ip[..i];
+            }
+        }
+    }
+    ip
+}
+
+/// Novelty of one event's origin: `(new region, new block)`.
+pub fn novelty(st: &OriginState, region: Option<&str>, ip: Option<&str>) -> (Option<u64>, Option<u64>) {
+    let known = |set: &RecentSet, h: u64| set.contains(h) || st.pending.iter().any(|(p, _)| *p == h);
+    let r = region.map(hash_str).filter(|h| !known(&st.regions, *h));
+    let b = ip.map(|ip| hash_str(address_block(ip))).filter(|h| !known(&st.blocks, *h));
+    (r, b)
+}
+
+impl OriginState {
+    /// Learns an origin right away (learning periods) or at day close (`pending`).
+    pub fn learn(&mut self, region: Option<&str>, ip: Option<&str>, day: u32, cfg: &OriginConfig) {
+        if let Some(r) = region {
+            self.regions.touch(hash_str(r), day, cfg.region_capacity);
+        }
+        if let Some(ip) = ip {
+            self.blocks.touch(hash_str(address_block(ip)), day, cfg.block_capacity);
+        }
+    }
+
+    /// Remembers a new origin as seen today; bounded so a scan of addresses cannot grow it.
+    pub fn hold(&mut self, hash: u64, is_region: bool) {
+        if self.pending.len() < 8 && !self.pending.iter().any(|(p, _)| *p == hash) {
+            self.pending.push((hash, is_region));
+        }
+    }
+
+    /// Day close: today's new origins become known.
+    pub fn promote(&mut self, day: u32, cfg: &OriginConfig) {
+        for (h, is_region) in self.pending.drain(..) {
+            if is_region {
+                self.regions.touch(h, day, cfg.region_capacity);
+            } else {
+                self.blocks.touch(h, day, cfg.block_capacity);
+            }
+        }
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.regions.heap_bytes() + self.blocks.heap_bytes() + self.pending.capacity() * 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_blocks_cut_v4_at_slash_24_and_v6_at_slash_48() {
+        assert_eq!(address_block("10.11.12.13"), "10.11.12");
+        assert_eq!(address_block("2001:db8:1:2::1"), "2001:db8:1");
+        assert_eq!(address_block("garbage"), "garbage");
+    }
+
+    #[test]
+    fn a_known_region_and_block_are_not_new_and_a_held_one_stays_new_until_promoted() {
+        let cfg = OriginConfig::default();
+        let mut st = OriginState::default();
+        st.learn(Some("eu-west-1"), Some("10.1.2.3"), 1, &cfg);
+        assert_eq!(novelty(&st, Some("eu-west-1"), Some("10.1.2.99")), (None, None));
+        let (r, b) = novelty(&st, Some("sa-east-1"), Some("200.1.2.3"));
+        assert!(r.is_some() && b.is_some());
+        if let (Some(r), Some(b)) = (r, b) {
+            st.hold(r, true);
+            st.hold(b, false);
+        }
+        assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (None, None));
+        st.promote(2, &cfg);
+        assert!(st.pending.is_empty() && st.regions.len() == 2);
+    }
+}

@@ -1,0 +1,198 @@
+//! Sustained volume: a CUSUM on daily totals for low-and-slow exfiltration over days.
+//!
+//! A window-level test cannot see 2x spread over a week: each window is unremarkable. A cumulative sum
+//! of standardised daily excesses (on the log scale, where daily totals are roughly symmetric) grows
+//! by a little every raised day and alarms when the sum passes `h`; the allowance `k` absorbs ordinary
+//! day-to-day noise and slow organic growth, which the short-memory daily baseline also follows.
+//! Group-wide days (a sale, a migration) are removed first by the group's median daily ratio.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{positive, ConfigError};
+use crate::stats::{ln_normal_sf, Moments};
+use crate::timefmt::DAY_MS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SustainedConfig {
+    pub enabled: bool,
+    /// Effective memory of the daily baseline, in active days.
+    pub memory_days: f32,
+    /// Active days of history before the detector judges.
+    pub min_days: f32,
+    /// CUSUM allowance per day, in standard deviations of log daily totals.
+    pub k: f64,
+    /// CUSUM alarm level.
+    pub h: f64,
+    /// Floor of the standard deviation of log daily totals.
+    pub min_log_sd: f64,
+    /// An alert needs the raised days to average at least this multiple of the baseline...
+    pub min_ratio: f64,
+    /// ... and an excess of at least this many records over the run.
+    pub min_excess_records: f64,
+}
+
+impl Default for SustainedConfig {
+    fn default() -> Self {
+        SustainedConfig {
+            enabled: true,
+            memory_days: 14.0,
+            min_days: 10.0,
+            k: 0.75,
+            h: 5.0,
+            min_log_sd: 0.2,
+            min_ratio: 1.5,
+            min_excess_records: 2000.0,
+        }
+    }
+}
+
+impl SustainedConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        positive("sustained_volume.memory_days", f64::from(self.memory_days))?;
+        positive("sustained_volume.h", self.h)?;
+        positive("sustained_volume.min_log_sd", self.min_log_sd)
+    }
+}
+
+/// Daily baseline (log scale, weekday and weekend apart) and the running CUSUM.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SustainedState {
+    pub weekday: Moments,
+    pub weekend: Moments,
+    pub cusum: f64,
+    pub run_start_ms: i64,
+    pub run_days: u32,
+    pub run_z: f64,
+    pub run_records: f64,
+    pub run_expected: f64,
+}
+
+/// A CUSUM alarm: the raised run of days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SustainedHit {
+    pub start_ms: i64,
+    pub days: u32,
+    pub observed: f64,
+    pub expected: f64,
+    pub ln_p: f64,
+    pub alone: bool,
+}
+
+impl SustainedState {
+    fn baseline(&self, weekend: bool) -> Moments {
+        if weekend && self.weekend.n >= 3.0 {
+            self.weekend
+        } else {
+            self.weekday
+        }
+    }
+
+    /// Expected daily total (for evidence and the group's daily ratio).
+    pub fn expected(&self, weekend: bool) -> Option<f64> {
+        let b = self.baseline(weekend);
+        (b.n >= 1.0).then(|| f64::from(b.mean).exp() - 1.0)
+    }
+
+    pub fn days(&self) -> f32 {
+        self.weekday.n + self.weekend.n
+    }
+
+    /// Closes one active day with total `records`; `factor` is the group's common daily ratio.
+    pub fn close_day(&mut self, day_start_ms: i64, records: f64, weekend: bool, factor: f64, learn: bool, cfg: &SustainedConfig) -> Option<SustainedHit> {
+        let b = self.baseline(weekend);
+        let x = (1.0 + records / factor.max(1e-9)).ln();
+        let sd = f64::from(b.var).sqrt().max(cfg.min_log_sd);
+        let mut hit = None;
+        if self.days() >= cfg.min_days {
+            let z = (x - f64::from(b.mean)) / sd;
+            let next = (self.cusum + z - cfg.k).max(0.0);
+            if next > 0.0 {
+                if self.cusum == 0.0 {
+                    self.run_start_ms = day_start_ms;
+                    self.run_days = 0;
+                    self.run_z = 0.0;
+                    self.run_records = 0.0;
+                    self.run_expected = 0.0;
+                }
+                self.run_days += 1;
+                self.run_z += z;
+                self.run_records += records;
+                self.run_expected += (f64::from(b.mean).exp() - 1.0) * factor;
+            }
+            self.cusum = next;
+            if next >= cfg.h {
+                let ratio = self.run_records / self.run_expected.max(1.0);
+                let excess = self.run_records - self.run_expected;
+                hit = Some(SustainedHit {
+                    start_ms: self.run_start_ms,
+                    days: self.run_days,
+                    observed: self.run_records,
+                    expected: self.run_expected,
+                    ln_p: ln_normal_sf(self.run_z / f64::from(self.run_days.max(1)).sqrt()),
+                    alone: ratio >= cfg.min_ratio && excess >= cfg.min_excess_records,
+                });
+                self.cusum = 0.0;
+            }
+        }
+        if learn {
+            // Raised days teach the baseline only up to one sd above it, so a slow exfiltration is not
+            // absorbed within the days it takes to alarm.
+            let cap = if self.cusum > 0.0 { f64::from(b.mean) + sd } else { f64::from(b.mean) + 3.0 * sd };
+            let x = if b.n >= 3.0 { x.min(cap) } else { x };
+            let m = if weekend { &mut self.weekend } else { &mut self.weekday };
+            m.update(x, cfg.memory_days);
+        }
+        hit
+    }
+}
+
+/// Start of the UTC day containing `t`.
+pub fn day_start(t: i64) -> i64 {
+    t.div_euclid(DAY_MS) * DAY_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(days: &[f64]) -> Option<SustainedHit> {
+        let cfg = SustainedConfig::default();
+        let mut s = SustainedState::default();
+        let mut last = None;
+        for (i, &d) in days.iter().enumerate() {
+            if let Some(h) = s.close_day(i as i64 * DAY_MS, d, false, 1.0, true, &cfg) {
+                last = Some(h);
+            }
+        }
+        last
+    }
+
+    fn noisy(n: usize, level: f64) -> Vec<f64> {
+        (0..n).map(|i| level * (0.8 + 0.08 * (i % 6) as f64)).collect()
+    }
+
+    #[test]
+    fn three_days_at_three_times_the_usual_volume_alarm() {
+        let mut days = noisy(21, 1000.0);
+        days.extend([3000.0, 3200.0, 2900.0]);
+        assert!(run(&days).is_some_and(|h| h.alone && h.days >= 2));
+    }
+
+    #[test]
+    fn ordinary_noise_and_slow_growth_do_not_alarm() {
+        let days: Vec<f64> = (0..60).map(|i| 1000.0 * 1.02f64.powi(i) * (0.8 + 0.08 * (i % 6) as f64)).collect();
+        assert!(run(&days).is_none());
+    }
+
+    #[test]
+    fn a_group_wide_day_is_divided_out() {
+        let cfg = SustainedConfig::default();
+        let mut s = SustainedState::default();
+        for (i, d) in noisy(21, 1000.0).into_iter().enumerate() {
+            s.close_day(i as i64 * DAY_MS, d, false, 1.0, true, &cfg);
+        }
+        let hits: Vec<_> = (21..24).filter_map(|i| s.close_day(i * DAY_MS, 4000.0, false, 4.0, true, &cfg)).collect();
+        assert!(hits.is_empty());
+    }
+}

@@ -1,0 +1,80 @@
+//! Wiring: opens the store, starts the writer, serves HTTP until `shutdown` resolves, then lets
+//! in-flight requests finish and the writer drain. `main` and the tests call the same [`run`].
+
+use anyhow::Context;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::ingest::spawn_writer;
+use crate::store::{self, Store};
+
+/// Opens the configured store (applying migrations).
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening {}", store::redact_url(&config.database_url)))
+}
+
+/// Runs the service on an already bound listener until `shutdown` completes.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    let (writer, writer_task) = spawn_writer(
+        store.clone(),
+        config.ingest.max_commit_events,
+        config.ingest.max_inflight_requests,
+    )
+    .await
+    .context("starting the event writer")?;
+    let state = AppState {
+        store,
+        ingest_permits: Arc::new(Semaphore::new(config.ingest.max_inflight_requests)),
+        config: Arc::new(config),
+        writer,
+    };
+    let app = http::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    // The router (and with it every writer handle) is dropped: the writer commits what is queued.
+    writer_task.await.context("event writer panicked")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

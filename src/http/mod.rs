@@ -1,0 +1,60 @@
+//! The HTTP API: one module per resource, each with its `router()`; this file merges them and
+//! adds request tracing keyed by the matched route (never the raw path, which may carry ids).
+
+mod auth;
+mod error;
+mod events;
+mod keys;
+mod ops;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+use crate::config::Config;
+use crate::ingest::WriterHandle;
+use crate::store::Store;
+
+pub use error::Error;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub writer: WriterHandle,
+    /// Permits for ingest requests in flight: taken before the body is read.
+    pub ingest_permits: Arc<Semaphore>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(events::router())
+        .merge(ops::router())
+        .merge(keys::router())
+        .layer(middleware::from_fn(trace_request))
+        .with_state(state)
+}
+
+async fn trace_request(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        "request"
+    );
+    response
+}

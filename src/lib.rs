@@ -1,0 +1,21 @@
+//! accesswatch catches abnormal reads of personal data and walks a company through the
+//! breach-notification clock.
+//!
+//! Layout (data flows top to bottom):
+//! - [`config`] — one `Config`: defaults, TOML file, `ACCESSWATCH_*` variables, flags.
+//! - [`http`] — the `/v1` API, one module per resource, problem+json errors, scoped API keys.
+//! - [`ingest`] — request body → validated events → group commit by a single writer.
+//! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
+//! - [`keys`] — API key generation and hashing.
+//! - [`app`] — wiring and the `run(config, listener, shutdown)` entry point shared by `main` and tests.
+//! - [`cli`] — the `accesswatch` command line.
+//! - [`telemetry`] — tracing setup.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod ingest;
+pub mod keys;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,50 @@
+//! Turning an `INSERT ... ON CONFLICT (eid_hash) DO NOTHING RETURNING eid_hash` into per-event
+//! verdicts, the same way on both backends.
+//!
+//! The hash is 64 bits, so two different `event_id`s can (very rarely) share one. A conflicting event
+//! is a duplicate only if the stored row has the same `event_id`; otherwise it is stored without a hash.
+
+use super::model::EventBatch;
+use std::collections::{HashMap, HashSet};
+
+/// Per-event verdicts after the first insert.
+pub(super) struct Resolution {
+    /// Aligned with the batch: `true` when the row went in.
+    pub flags: Vec<bool>,
+    /// Indices whose hash conflicted: duplicates unless the stored `event_id` differs.
+    pub check: Vec<usize>,
+}
+
+pub(super) fn resolve_conflicts(batch: &EventBatch, returned: &[Option<i64>]) -> Resolution {
+    let inserted: HashSet<i64> = returned.iter().flatten().copied().collect();
+    let mut flags = Vec::with_capacity(batch.events.len());
+    let mut check = Vec::new();
+    for (i, e) in batch.events.iter().enumerate() {
+        match e.eid_hash {
+            Some(h) if !inserted.contains(&h) => {
+                flags.push(false);
+                check.push(i);
+            }
+            _ => flags.push(true),
+        }
+    }
+    Resolution { flags, check }
+}
+
+/// Indices among `check` whose stored row (by hash) carries a different `event_id`.
+pub(super) fn differing(
+    batch: &EventBatch,
+    check: &[usize],
+    stored: &HashMap<i64, Option<String>>,
+) -> Vec<usize> {
+    check
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let e = &batch.events[i];
+            e.eid_hash
+                .and_then(|h| stored.get(&h))
+                .is_some_and(|id| *id != e.event_id)
+        })
+        .collect()
+}

@@ -1,0 +1,261 @@
+//! The PostgreSQL store, for deployments that outgrow one file. Bulk inserts go through
+//! `INSERT ... SELECT FROM UNNEST(arrays)`: one statement and 17 parameters for any batch size.
+
+use super::migrations::{self, Migration};
+use super::model::{
+    actor_type_code, outcome_code, ApiKey, EventBatch, NewApiKey, Stats, StoredEvent,
+};
+use super::{conflict_or, row, Store, StoreResult};
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Row};
+use std::collections::HashMap;
+
+const INSERT_EVENTS: &str = "INSERT INTO events (received_ms, eid_hash, event_id, ts_ms, actor, \
+    actor_type, actor_group, action, resource, records, bytes, outcome, sensitivity, jurisdictions, \
+    source_ip, region, attributes) \
+    SELECT $1::bigint, * FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[], \
+    $6::smallint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::smallint[], \
+    $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) \
+    ON CONFLICT (eid_hash) DO NOTHING RETURNING eid_hash";
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new().max_connections(8).connect(url).await?;
+        Ok(Self { pool })
+    }
+
+    async fn insert_events(
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        batch: &EventBatch,
+        indices: &[usize],
+        with_hash: bool,
+    ) -> StoreResult<Vec<Option<i64>>> {
+        let rows: Vec<_> = indices.iter().map(|&i| &batch.events[i]).collect();
+        let col = |f: fn(&super::NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
+            rows.iter().map(|e| f(e)).collect()
+        };
+        let returned = sqlx::query(INSERT_EVENTS)
+            .bind(batch.received_ms)
+            .bind(
+                rows.iter()
+                    .map(|e| if with_hash { e.eid_hash } else { None })
+                    .collect::<Vec<_>>(),
+            )
+            .bind(col(|e| e.event_id.as_deref()))
+            .bind(rows.iter().map(|e| e.ts_ms).collect::<Vec<_>>())
+            .bind(rows.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|e| actor_type_code(e.actor_type))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(col(|e| e.actor_group.as_deref()))
+            .bind(rows.iter().map(|e| e.action.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|e| e.resource.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|e| e.records).collect::<Vec<_>>())
+            .bind(rows.iter().map(|e| e.bytes).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|e| outcome_code(e.outcome))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(col(|e| e.sensitivity.as_deref()))
+            .bind(col(|e| e.jurisdictions.as_deref()))
+            .bind(col(|e| e.source_ip.as_deref()))
+            .bind(col(|e| e.region.as_deref()))
+            .bind(col(|e| e.attributes.as_deref()))
+            .fetch_all(&mut **tx)
+            .await?;
+        Ok(returned
+            .iter()
+            .map(|r| r.try_get::<Option<i64>, _>(0))
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<Vec<String>> {
+        apply(&self.pool, migrations::POSTGRES).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
+        let mut tx = self.pool.begin().await?;
+        let all: Vec<usize> = (0..batch.events.len()).collect();
+        let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
+        let resolution = super::dedup::resolve_conflicts(batch, &returned);
+        let mut flags = resolution.flags;
+        if !resolution.check.is_empty() {
+            let hashes: Vec<Option<i64>> = resolution
+                .check
+                .iter()
+                .map(|&i| batch.events[i].eid_hash)
+                .collect();
+            let stored: HashMap<i64, Option<String>> =
+                sqlx::query("SELECT eid_hash, event_id FROM events WHERE eid_hash = ANY($1)")
+                    .bind(hashes)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect::<Result<_, sqlx::Error>>()?;
+            let collided = super::dedup::differing(batch, &resolution.check, &stored);
+            if !collided.is_empty() {
+                Self::insert_events(&mut tx, batch, &collided, false).await?;
+            }
+            for i in collided {
+                flags[i] = true;
+            }
+        }
+        if !batch.new_actors.is_empty() {
+            let a = &batch.new_actors;
+            sqlx::query(
+                "INSERT INTO actors (name, actor_type, actor_group, first_seen_ms) \
+                 SELECT * FROM UNNEST($1::text[], $2::smallint[], $3::text[], $4::bigint[]) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(a.iter().map(|a| a.name.as_str()).collect::<Vec<_>>())
+            .bind(
+                a.iter()
+                    .map(|a| actor_type_code(a.actor_type))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                a.iter()
+                    .map(|a| a.actor_group.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(a.iter().map(|a| a.first_seen_ms).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(flags)
+    }
+
+    async fn known_actors(&self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM actors")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {} FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+            row::EVENT_COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(row::stored_event)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn count_events(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_keys (name, key_hash, scope, created_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&key.name)
+        .bind(&key.key_hash)
+        .bind(key.scope.as_str())
+        .bind(key.created_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| conflict_or(e, format!("an API key named `{}`", key.name)))?;
+        Ok(())
+    }
+
+    async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
+        let found = sqlx::query(
+            "SELECT name, scope, created_ms, revoked_ms FROM api_keys WHERE key_hash = $1",
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.as_ref().map(row::api_key).transpose()?)
+    }
+
+    async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        let rows =
+            sqlx::query("SELECT name, scope, created_ms, revoked_ms FROM api_keys ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().map(row::api_key).collect::<Result<_, _>>()?)
+    }
+
+    async fn revoke_api_key(&self, name: &str, at_ms: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE api_keys SET revoked_ms = $1 WHERE name = $2 AND revoked_ms IS NULL",
+        )
+        .bind(at_ms)
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn stats(&self) -> StoreResult<Stats> {
+        Ok(Stats {
+            events_stored: self.count_events().await?,
+            actors_tracked: sqlx::query_scalar("SELECT count(*) FROM actors")
+                .fetch_one(&self.pool)
+                .await?,
+            ..Stats::default()
+        })
+    }
+}
+
+async fn apply(pool: &PgPool, list: &[Migration]) -> StoreResult<Vec<String>> {
+    sqlx::query(migrations::CREATE_TABLE).execute(pool).await?;
+    let mut applied = Vec::new();
+    for m in list {
+        let mut tx = pool.begin().await?;
+        // Serialises concurrent starters: the second waits, then sees the version applied.
+        sqlx::query("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if done.is_none() {
+            sqlx::Executor::execute(&mut *tx, m.sql).await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(chrono::Utc::now().timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            applied.push(m.name.to_string());
+        }
+        tx.commit().await?;
+    }
+    Ok(applied)
+}
