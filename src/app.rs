@@ -1,5 +1,5 @@
-//! Wiring: opens the store, starts the writer, serves HTTP until `shutdown` resolves, then lets
-//! in-flight requests finish and the writer drain. `main` and the tests call the same [`run`].
+//! Wiring: opens the store, starts the engine and the writer, serves HTTP until `shutdown`
+//! resolves, then lets in-flight requests finish, the writer drain and the engine catch up. `main` and the tests call the same [`run`].
 
 use anyhow::Context;
 use std::future::Future;
@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use crate::engine;
 use crate::http::{self, AppState};
 use crate::ingest::spawn_writer;
 use crate::store::{self, Store};
@@ -26,10 +27,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
+    let engine = engine::start(store.clone(), config.engine.settings(&config.detectors))
+        .await
+        .context("starting the detection engine")?;
     let (writer, writer_task) = spawn_writer(
         store.clone(),
         config.ingest.max_commit_events,
         config.ingest.max_inflight_requests,
+        engine.wake.clone(),
     )
     .await
     .context("starting the event writer")?;
@@ -46,6 +51,7 @@ pub async fn run(
         .context("serving HTTP")?;
     // The router (and with it every writer handle) is dropped: the writer commits what is queued.
     writer_task.await.context("event writer panicked")?;
+    engine.shutdown().await?;
     tracing::info!("stopped");
     Ok(())
 }

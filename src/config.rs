@@ -10,6 +10,15 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
 
+/// The top-level keys of [`Config`] (fields and `[sections]`), which environment variables may set.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "database_url",
+    "listen",
+    "log_format",
+    "public_url",
+    "ingest",
+];
+
 /// Everything the service can be told.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -23,6 +32,51 @@ pub struct Config {
     /// Base URL that links in notifications point at.
     pub public_url: String,
     pub ingest: IngestConfig,
+    pub engine: EngineConfig,
+    /// Detector thresholds and windows (see docs/DETECTORS.md).
+    pub detectors: detectors::Config,
+}
+
+/// How the detection engine runs inside `serve`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Detector shards (tasks); 0 means one per CPU core.
+    pub shards: usize,
+    /// Events read from the store per step.
+    pub page_size: i64,
+    /// Save detector state after this many events...
+    pub snapshot_every_events: u64,
+    /// ...or this many seconds, whichever comes first.
+    pub snapshot_every_secs: u64,
+    /// Check the store for new events at least this often, in milliseconds.
+    pub poll_every_ms: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            shards: 0,
+            page_size: 10_000,
+            snapshot_every_events: 1_000_000,
+            snapshot_every_secs: 300,
+            poll_every_ms: 1_000,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// The engine's runtime settings with the detector configuration.
+    pub fn settings(&self, detectors: &detectors::Config) -> crate::engine::EngineSettings {
+        crate::engine::EngineSettings {
+            detectors: detectors.clone(),
+            shards: crate::engine::route::shard_count(self.shards),
+            page_size: self.page_size.max(1),
+            snapshot_every_events: self.snapshot_every_events.max(1),
+            snapshot_every: std::time::Duration::from_secs(self.snapshot_every_secs.max(1)),
+            poll_every: std::time::Duration::from_millis(self.poll_every_ms.max(10)),
+        }
+    }
 }
 
 /// Limits and batching of `POST /v1/events`.
@@ -60,6 +114,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             public_url: "http://127.0.0.1:8080".into(),
             ingest: IngestConfig::default(),
+            engine: EngineConfig::default(),
+            detectors: detectors::Config::default(),
         }
     }
 }
@@ -115,7 +171,16 @@ impl Config {
             None => toml::Table::new(),
         };
         for (name, value) in env {
-            if let Some(key) = name.strip_prefix("ACCESSWATCH_") {
+            let Some(key) = name.strip_prefix("ACCESSWATCH_") else {
+                continue;
+            };
+            // Other ACCESSWATCH_* variables (ACCESSWATCH_CONFIG, ACCESSWATCH_KEY, ...) are not keys.
+            let top = key
+                .split("__")
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if TOP_LEVEL_KEYS.contains(&top.as_str()) {
                 set_path(&mut table, key, &value);
             }
         }
@@ -147,7 +212,9 @@ impl Config {
                 )));
             }
         }
-        Ok(())
+        self.detectors
+            .validate()
+            .map_err(|e| ConfigError::Invalid(format!("detectors: {e}")))
     }
 }
 
@@ -186,6 +253,8 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
             .field("ingest", &self.ingest)
+            .field("engine", &self.engine)
+            .field("detectors", &self.detectors)
             .finish()
     }
 }
@@ -223,6 +292,7 @@ mod tests {
                 ("ACCESSWATCH_INGEST__MAX_BODY_BYTES", "2048"),
                 ("ACCESSWATCH_DATABASE_URL", "postgres://u:p@h/db"),
                 ("OTHER", "x"),
+                ("ACCESSWATCH_KEY", "not a config key"),
             ]),
         )
         .unwrap();

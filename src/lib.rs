@@ -5,6 +5,7 @@
 //! - [`config`] — one `Config`: defaults, TOML file, `ACCESSWATCH_*` variables, flags.
 //! - [`http`] — the `/v1` API, one module per resource, problem+json errors, scoped API keys.
 //! - [`ingest`] — request body → validated events → group commit by a single writer.
+//! - [`engine`] — runs the `detectors` pipelines over the event log (live) or a file (replay).
 //! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
 //! - [`keys`] — API key generation and hashing.
 //! - [`app`] — wiring and the `run(config, listener, shutdown)` entry point shared by `main` and tests.
@@ -14,6 +15,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod http;
 pub mod ingest;
 pub mod keys;

@@ -214,7 +214,7 @@ mod tests {
         let e = check(&format!("{{{BASE}}}")).unwrap();
         assert_eq!(e.records, 1);
         assert_eq!(e.action, "read");
-        assert_eq!(e.ts_ms, 1_764_477_000_000);
+        assert_eq!(e.ts_ms, 1_796_013_000_000);
         assert_eq!(e.eid_hash, None);
     }
 

@@ -7,7 +7,7 @@
 use crate::store::{EventBatch, NewActor, NewEvent, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::task::JoinHandle;
 
 /// Why a write was not acknowledged.
@@ -43,15 +43,17 @@ impl WriterHandle {
     }
 }
 
-/// Starts the writer. `queue` bounds the requests waiting for a commit.
+/// Starts the writer. `queue` bounds the requests waiting for a commit; `committed` is notified
+/// after every commit (the engine tails the log from there).
 pub async fn spawn_writer(
     store: Arc<dyn Store>,
     max_commit_events: usize,
     queue: usize,
+    committed: Arc<Notify>,
 ) -> Result<(WriterHandle, JoinHandle<()>), StoreError> {
     let known: HashSet<String> = store.known_actors().await?.into_iter().collect();
     let (tx, rx) = mpsc::channel(queue.max(1));
-    let task = tokio::spawn(run(store, rx, known, max_commit_events));
+    let task = tokio::spawn(run(store, rx, known, max_commit_events, committed));
     Ok((WriterHandle { jobs: tx }, task))
 }
 
@@ -60,6 +62,7 @@ async fn run(
     mut rx: mpsc::Receiver<Job>,
     mut known: HashSet<String>,
     max_commit_events: usize,
+    committed: Arc<Notify>,
 ) {
     while let Some(first) = rx.recv().await {
         let mut size = first.events.len();
@@ -74,6 +77,7 @@ async fn run(
             }
         }
         commit(store.as_ref(), jobs, &mut known).await;
+        committed.notify_one();
     }
 }
 

@@ -21,8 +21,14 @@ macro_rules! embed {
     };
 }
 
-pub const SQLITE: &[Migration] = embed!("sqlite": (1, "0001_events_and_keys"));
-pub const POSTGRES: &[Migration] = embed!("postgres": (1, "0001_events_and_keys"));
+pub const SQLITE: &[Migration] = embed!("sqlite":
+    (1, "0001_events_and_keys"),
+    (2, "0002_alerts_and_engine_state"),
+);
+pub const POSTGRES: &[Migration] = embed!("postgres":
+    (1, "0001_events_and_keys"),
+    (2, "0002_alerts_and_engine_state"),
+);
 
 /// The bookkeeping table, identical on both backends.
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,14 +7,18 @@ mod dedup;
 mod migrations;
 mod model;
 mod postgres;
-mod row;
+pub(crate) mod row;
+mod shared;
 mod sqlite;
 
 use async_trait::async_trait;
 use std::sync::Arc;
 
 pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
-pub use model::{ApiKey, EventBatch, NewActor, NewApiKey, NewEvent, Scope, Stats, StoredEvent};
+pub use model::{
+    AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
+    Scope, Stats, StoredEvent,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -61,6 +65,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>>;
     /// Marks the named key revoked; `false` if no active key has that name.
     async fn revoke_api_key(&self, name: &str, at_ms: i64) -> StoreResult<bool>;
+
+    /// Stores alerts, skipping ids already stored; returns which were new.
+    async fn insert_alerts(&self, alerts: &[AlertRecord]) -> StoreResult<Vec<bool>>;
+    /// Alerts matching the filter, newest first.
+    async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<AlertRecord>>;
+    async fn get_alert(&self, id: &str) -> StoreResult<Option<AlertRecord>>;
+
+    /// The engine's last detector-state snapshot, if any.
+    async fn load_engine_state(&self) -> StoreResult<Option<EngineState>>;
+    async fn save_engine_state(&self, state: &EngineState) -> StoreResult<()>;
 
     async fn stats(&self) -> StoreResult<Stats>;
 }

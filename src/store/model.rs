@@ -168,3 +168,47 @@ pub(crate) fn outcome_from_code(c: i16) -> Outcome {
         _ => Outcome::Success,
     }
 }
+
+/// An alert as stored: the columns the API filters on, and the full alert JSON in `body`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertRecord {
+    pub id: String,
+    /// Detector family + actor + resource scope: what grouping and silences match on.
+    pub fingerprint: String,
+    pub actor: String,
+    pub actor_group: Option<String>,
+    pub detector: String,
+    pub severity: String,
+    pub score: f64,
+    pub time_ms: i64,
+    pub detected_ms: i64,
+    /// `firing`, `acknowledged` or `resolved`.
+    pub status: String,
+    pub summary: String,
+    /// The alert as JSON (the DESIGN.md shape).
+    pub body: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// Which alerts to list; `before` is the paging cursor `(time_ms, id)` of the last alert seen.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub status: Option<String>,
+    pub actor: Option<String>,
+    pub detector: Option<String>,
+    pub severity: Option<String>,
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    pub before: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+/// The engine's detector state and the last event id it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineState {
+    pub cursor_id: i64,
+    pub shards: i64,
+    /// JSON of every shard's snapshot.
+    pub snapshot: String,
+}

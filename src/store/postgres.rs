@@ -2,11 +2,8 @@
 //! `INSERT ... SELECT FROM UNNEST(arrays)`: one statement and 17 parameters for any batch size.
 
 use super::migrations::{self, Migration};
-use super::model::{
-    actor_type_code, outcome_code, ApiKey, EventBatch, NewApiKey, Stats, StoredEvent,
-};
-use super::{conflict_or, row, Store, StoreResult};
-use async_trait::async_trait;
+use super::model::{actor_type_code, outcome_code, EventBatch};
+use super::StoreResult;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row};
 use std::collections::HashMap;
@@ -78,22 +75,14 @@ impl PgStore {
     }
 }
 
-#[async_trait]
-impl Store for PgStore {
-    fn backend(&self) -> &'static str {
-        "postgres"
-    }
+super::shared::impl_store!(PgStore, Postgres, "postgres");
 
-    async fn migrate(&self) -> StoreResult<Vec<String>> {
+impl PgStore {
+    async fn apply_migrations(&self) -> StoreResult<Vec<String>> {
         apply(&self.pool, migrations::POSTGRES).await
     }
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
+    async fn append(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
         let mut tx = self.pool.begin().await?;
         let all: Vec<usize> = (0..batch.events.len()).collect();
         let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
@@ -145,87 +134,6 @@ impl Store for PgStore {
         }
         tx.commit().await?;
         Ok(flags)
-    }
-
-    async fn known_actors(&self) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT name FROM actors")
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    async fn events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
-        let sql = format!(
-            "SELECT {} FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-            row::EVENT_COLUMNS
-        );
-        let rows = sqlx::query(&sql)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(row::stored_event)
-            .collect::<Result<_, _>>()?)
-    }
-
-    async fn count_events(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
-    async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO api_keys (name, key_hash, scope, created_ms) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&key.name)
-        .bind(&key.key_hash)
-        .bind(key.scope.as_str())
-        .bind(key.created_ms)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| conflict_or(e, format!("an API key named `{}`", key.name)))?;
-        Ok(())
-    }
-
-    async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
-        let found = sqlx::query(
-            "SELECT name, scope, created_ms, revoked_ms FROM api_keys WHERE key_hash = $1",
-        )
-        .bind(key_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.as_ref().map(row::api_key).transpose()?)
-    }
-
-    async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
-        let rows =
-            sqlx::query("SELECT name, scope, created_ms, revoked_ms FROM api_keys ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.iter().map(row::api_key).collect::<Result<_, _>>()?)
-    }
-
-    async fn revoke_api_key(&self, name: &str, at_ms: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE api_keys SET revoked_ms = $1 WHERE name = $2 AND revoked_ms IS NULL",
-        )
-        .bind(at_ms)
-        .bind(name)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn stats(&self) -> StoreResult<Stats> {
-        Ok(Stats {
-            events_stored: self.count_events().await?,
-            actors_tracked: sqlx::query_scalar("SELECT count(*) FROM actors")
-                .fetch_one(&self.pool)
-                .await?,
-            ..Stats::default()
-        })
     }
 }
 

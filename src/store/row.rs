@@ -1,6 +1,9 @@
 //! Decoding stored rows, shared by both backends (same column names and integer encodings).
 
-use super::model::{actor_type_from_code, outcome_from_code, ApiKey, NewEvent, Scope, StoredEvent};
+use super::model::{
+    actor_type_from_code, outcome_from_code, AlertRecord, ApiKey, EngineState, NewEvent, Scope,
+    StoredEvent,
+};
 use sqlx::Row;
 
 pub(super) const EVENT_COLUMNS: &str = "id, received_ms, eid_hash, event_id, ts_ms, actor, \
@@ -55,5 +58,49 @@ where
         })?,
         created_ms: row.try_get("created_ms")?,
         revoked_ms: row.try_get("revoked_ms")?,
+    })
+}
+
+pub(super) const ALERT_COLUMNS: &str = "id, fingerprint, actor, actor_group, detector, severity, \
+    score, time_ms, detected_ms, status, summary, body, created_ms, updated_ms";
+
+pub(super) fn alert<'r, R>(row: &'r R) -> Result<AlertRecord, sqlx::Error>
+where
+    R: Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(AlertRecord {
+        id: row.try_get("id")?,
+        fingerprint: row.try_get("fingerprint")?,
+        actor: row.try_get("actor")?,
+        actor_group: row.try_get("actor_group")?,
+        detector: row.try_get("detector")?,
+        severity: row.try_get("severity")?,
+        score: row.try_get("score")?,
+        time_ms: row.try_get("time_ms")?,
+        detected_ms: row.try_get("detected_ms")?,
+        status: row.try_get("status")?,
+        summary: row.try_get("summary")?,
+        body: row.try_get("body")?,
+        created_ms: row.try_get("created_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
+    })
+}
+
+pub(super) fn engine_state<'r, R>(row: &'r R) -> Result<EngineState, sqlx::Error>
+where
+    R: Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(EngineState {
+        cursor_id: row.try_get("cursor_id")?,
+        shards: i64::from(row.try_get::<i32, _>("shards")?),
+        snapshot: row.try_get("snapshot")?,
     })
 }

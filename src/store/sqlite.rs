@@ -2,11 +2,8 @@
 //! event survives power loss. Group commit upstream keeps fsyncs to one per batch of requests.
 
 use super::migrations::{self, Migration};
-use super::model::{
-    actor_type_code, outcome_code, ApiKey, EventBatch, NewApiKey, Stats, StoredEvent,
-};
-use super::{conflict_or, row, Store, StoreError, StoreResult};
-use async_trait::async_trait;
+use super::model::{actor_type_code, outcome_code, EventBatch};
+use super::{StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::collections::HashMap;
@@ -85,22 +82,14 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
+super::shared::impl_store!(SqliteStore, Sqlite, "sqlite");
 
-    async fn migrate(&self) -> StoreResult<Vec<String>> {
+impl SqliteStore {
+    async fn apply_migrations(&self) -> StoreResult<Vec<String>> {
         apply(&self.pool, migrations::SQLITE).await
     }
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
+    async fn append(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
         let mut tx = self.pool.begin().await?;
         let all: Vec<usize> = (0..batch.events.len()).collect();
         let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
@@ -128,87 +117,6 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(flags)
-    }
-
-    async fn known_actors(&self) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT name FROM actors")
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    async fn events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
-        let sql = format!(
-            "SELECT {} FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-            row::EVENT_COLUMNS
-        );
-        let rows = sqlx::query(&sql)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(row::stored_event)
-            .collect::<Result<_, _>>()?)
-    }
-
-    async fn count_events(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
-    async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO api_keys (name, key_hash, scope, created_ms) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&key.name)
-        .bind(&key.key_hash)
-        .bind(key.scope.as_str())
-        .bind(key.created_ms)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| conflict_or(e, format!("an API key named `{}`", key.name)))?;
-        Ok(())
-    }
-
-    async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
-        let found = sqlx::query(
-            "SELECT name, scope, created_ms, revoked_ms FROM api_keys WHERE key_hash = $1",
-        )
-        .bind(key_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.as_ref().map(row::api_key).transpose()?)
-    }
-
-    async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
-        let rows =
-            sqlx::query("SELECT name, scope, created_ms, revoked_ms FROM api_keys ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.iter().map(row::api_key).collect::<Result<_, _>>()?)
-    }
-
-    async fn revoke_api_key(&self, name: &str, at_ms: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE api_keys SET revoked_ms = $1 WHERE name = $2 AND revoked_ms IS NULL",
-        )
-        .bind(at_ms)
-        .bind(name)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn stats(&self) -> StoreResult<Stats> {
-        Ok(Stats {
-            events_stored: self.count_events().await?,
-            actors_tracked: sqlx::query_scalar("SELECT count(*) FROM actors")
-                .fetch_one(&self.pool)
-                .await?,
-            ..Stats::default()
-        })
     }
 }
 
