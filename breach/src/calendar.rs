@@ -55,7 +55,10 @@ impl Calendar {
         let weekend = parsed
             .weekend
             .iter()
-            .map(|d| d.parse::<Weekday>().map_err(|_| data_err(format!("weekend day {d:?} is not a weekday name"))))
+            .map(|d| {
+                d.parse::<Weekday>()
+                    .map_err(|_| data_err(format!("weekend day {d:?} is not a weekday name")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let mut years = BTreeMap::new();
         for (year, days) in parsed.years {
@@ -65,7 +68,10 @@ impl Calendar {
             let mut set = BTreeSet::new();
             for h in days {
                 if h.date.year() != y {
-                    return Err(data_err(format!("{} ({}) is listed under {y}", h.date, h.name)));
+                    return Err(data_err(format!(
+                        "{} ({}) is listed under {y}",
+                        h.date, h.name
+                    )));
                 }
                 set.insert(h.date);
             }
@@ -90,11 +96,14 @@ impl Calendar {
 
     /// Whether `date` is a business day; `rule` names the asking rule in the error for an uncovered year.
     pub fn is_business_day(&self, date: NaiveDate, rule: &str) -> Result<bool, Error> {
-        let holidays = self.years.get(&date.year()).ok_or_else(|| Error::MissingCalendarYear {
-            calendar: self.id.clone(),
-            year: date.year(),
-            rule: rule.to_string(),
-        })?;
+        let holidays = self
+            .years
+            .get(&date.year())
+            .ok_or_else(|| Error::MissingCalendarYear {
+                calendar: self.id.clone(),
+                year: date.year(),
+                rule: rule.to_string(),
+            })?;
         Ok(!self.weekend.contains(&date.weekday()) && !holidays.contains(&date))
     }
 
@@ -149,7 +158,10 @@ source = "test"
     #[test]
     fn business_days_skip_weekends_and_holidays() -> Result<(), Error> {
         let cal = Calendar::parse("x.toml", SAMPLE)?;
-        assert_eq!(cal.add_business_days(date("2026-01-16"), 4, false, "r")?, date("2026-01-23"));
+        assert_eq!(
+            cal.add_business_days(date("2026-01-16"), 4, false, "r")?,
+            date("2026-01-23")
+        );
         Ok(())
     }
 
@@ -157,7 +169,10 @@ source = "test"
     fn a_year_the_calendar_does_not_cover_is_an_error() -> Result<(), Error> {
         let cal = Calendar::parse("x.toml", SAMPLE)?;
         let err = cal.add_business_days(date("2026-12-30"), 4, false, "r");
-        assert!(matches!(err, Err(Error::MissingCalendarYear { year: 2027, .. })));
+        assert!(matches!(
+            err,
+            Err(Error::MissingCalendarYear { year: 2027, .. })
+        ));
         Ok(())
     }
 

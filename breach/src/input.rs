@@ -142,7 +142,9 @@ pub(crate) fn jurisdiction_code_is_valid(code: &str) -> bool {
     let country = parts.next().unwrap_or_default();
     let country_ok = country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase());
     let sub_ok = parts.next().is_none_or(|s| {
-        (1..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        (1..=3).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     });
     country_ok && sub_ok
 }

@@ -28,8 +28,9 @@ pub use input::{Affected, Entity, Fact, Facts, Input, Risk, Submission};
 pub use options::Options;
 pub use output::{NotRequired, Obligation, Output};
 pub use ruleset::{
-    Applies, Backstop, Categories, CategoriesCondition, ClockStart, Condition, Confidence, CountCondition,
-    CountScope, Flag, FlagCondition, Op, Period, RecipientKind, Relief, RiskCondition, Rule, RuleSet, Sources, Unit,
+    Applies, Backstop, Categories, CategoriesCondition, ClockStart, Condition, Confidence,
+    CountCondition, CountScope, Flag, FlagCondition, Op, Period, RecipientKind, Relief,
+    RiskBelowCondition, RiskCondition, Rule, RuleSet, Sources, Unit,
 };
 
 /// Computes every obligation of an incident under the embedded rule set with default options.

@@ -42,7 +42,8 @@ pub struct CombinerConfig {
     /// After an alert, further findings on the same actor within this many minutes are folded into it
     /// (not re-alerted).
     pub cooldown_minutes: u32,
-    /// Combined p-value at or below which a finding that passed its own magnitude gates alerts.
+    /// A statistical finding (volume, peer, breadth, denied burst, sustained volume) that passed its
+    /// magnitude gates alerts on its own at or below this p-value.
     pub alert_p: f64,
     /// Combined p-value at or below which two or more families agreeing alert without any gate.
     pub corroborated_p: f64,

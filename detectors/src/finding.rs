@@ -37,9 +37,10 @@ impl Family {
         }
     }
 
-    /// Families explained by a whole group rising together, which a population shift suppresses.
-    pub fn is_volume_like(self) -> bool {
-        matches!(self, Family::Volume | Family::Peer | Family::SustainedVolume)
+    /// Families whose decision is a tail probability; the others decide by their gates (a rule, a
+    /// first access, an unusual hour with volume) and their p-value only ranks the alert.
+    pub fn is_statistical(self) -> bool {
+        matches!(self, Family::Volume | Family::SustainedVolume | Family::Peer | Family::Breadth | Family::DeniedBurst)
     }
 }
 
@@ -53,8 +54,8 @@ pub struct Finding {
     pub detected_ms: i64,
     /// Natural log of the tail probability of what was observed under the baseline.
     pub ln_p: f64,
-    /// Whether the finding passed its detector's magnitude gates and may alert without corroboration
-    /// (time of day, for instance, never alerts alone).
+    /// Whether the finding passed its detector's decision rule (magnitude gates and, for statistical
+    /// families, the alert p-value) and so alerts without corroboration.
     pub alone: bool,
     pub observed: f64,
     pub expected: f64,
@@ -73,5 +74,60 @@ pub struct Finding {
 impl Finding {
     pub fn p_value(&self) -> f64 {
         self.ln_p.exp()
+    }
+}
+
+/// Where and when a finding's activity happened, and the evidence gathered there: what every
+/// detector's explanation needs besides its own numbers.
+pub(crate) struct Context<'a> {
+    /// Group name, or `None` for an actor without peers.
+    pub group: Option<&'a str>,
+    pub members: u32,
+    pub start_ms: i64,
+    pub span_ms: i64,
+    pub detected_ms: i64,
+    pub top: &'a [ResourceCount],
+    pub ids: &'a [String],
+    /// `ln` of the p-value a statistical finding needs to alert on its own.
+    pub ln_alert: f64,
+}
+
+/// A finding's own numbers and words.
+pub(crate) struct Facts {
+    pub family: Family,
+    pub ln_p: f64,
+    pub alone: bool,
+    pub observed: f64,
+    pub expected: f64,
+    pub unit: &'static str,
+    pub baseline: String,
+    pub what: String,
+}
+
+impl Context<'_> {
+    pub fn finding(&self, f: Facts) -> Finding {
+        Finding {
+            family: f.family,
+            start_ms: self.start_ms,
+            detected_ms: self.detected_ms,
+            ln_p: f.ln_p,
+            alone: f.alone && (!f.family.is_statistical() || f.ln_p <= self.ln_alert),
+            observed: f.observed,
+            expected: f.expected,
+            unit: f.unit.to_owned(),
+            span_ms: self.span_ms,
+            baseline: f.baseline,
+            what: f.what,
+            top_resources: self.top.to_vec(),
+            event_ids: self.ids.to_vec(),
+        }
+    }
+
+    /// `peers in 'support' (12 members)`.
+    pub fn peers(&self) -> String {
+        match self.group {
+            Some(g) => format!("peers in '{g}' ({} members)", self.members),
+            None => "no peer group".to_owned(),
+        }
     }
 }

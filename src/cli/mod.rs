@@ -1,8 +1,15 @@
 //! The `accesswatch` command line: one subcommand per verb of DESIGN.md, each in its own file.
 
 mod bench;
+mod eval;
+mod events_file;
 mod keys;
+mod nab;
+mod obligations;
+mod progress;
+mod replay;
 mod serve;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,6 +49,16 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Run detection over an NDJSON events file (or - for stdin); alerts as NDJSON on stdout.
+    Replay(replay::ReplayArgs),
+    /// Write a labelled simulated world (events.ndjson, labels.json) with attacks and benign surprises.
+    Simulate(simulate::SimulateArgs),
+    /// Replay a simulated world and score detection: recall, precision, false alerts, delay.
+    Eval(eval::EvalArgs),
+    /// Score series in the Numenta Anomaly Benchmark layout and write NAB result files.
+    Nab(nab::NabArgs),
+    /// Compute every breach notification owed (jurisdiction, recipient, deadline, legal basis).
+    Obligations(obligations::ObligationsArgs),
     /// Load generators that measure a running server.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -74,6 +91,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Keys(cmd) => keys::run(config, cmd).await,
             Command::Migrate => migrate(config).await,
             Command::Bench(cmd) => bench::run(cmd).await,
+            Command::Replay(args) => replay::run(&config, args),
+            Command::Simulate(args) => simulate::run(args),
+            Command::Eval(args) => eval::run(&config, args),
+            Command::Nab(args) => nab::run(args),
+            Command::Obligations(args) => obligations::run(args),
         }
     })
 }

@@ -74,8 +74,14 @@ fn evaluate(
     match c {
         Condition::Count(count) => {
             let (who, entries): (String, Vec<usize>) = match count.scope {
-                CountScope::Jurisdiction => (format!("residents of {}", place.jurisdiction), place.entries.clone()),
-                CountScope::Total => ("people in total".to_string(), (0..ctx.entries.len()).collect()),
+                CountScope::Jurisdiction => (
+                    format!("residents of {}", place.jurisdiction),
+                    place.entries.clone(),
+                ),
+                CountScope::Total => (
+                    "people in total".to_string(),
+                    (0..ctx.entries.len()).collect(),
+                ),
             };
             let known: Option<u64> = entries.iter().map(|&i| ctx.entries[i].subjects).sum();
             let rule_text = format!("{} {}", op_text(count.count), count.value);
@@ -84,9 +90,14 @@ fn evaluate(
                 None => {
                     let holds = matches!(count.count, Op::Gt | Op::Ge);
                     if holds {
-                        notes.push(format!("Number of {who} unknown: threshold {rule_text} treated as met."));
+                        notes.push(format!(
+                            "Number of {who} unknown: threshold {rule_text} treated as met."
+                        ));
                     }
-                    (holds, format!("number of {who} unknown (rule: {rule_text})"))
+                    (
+                        holds,
+                        format!("number of {who} unknown (rule: {rule_text})"),
+                    )
                 }
                 Some(n) => {
                     let holds = match count.count {
@@ -114,21 +125,52 @@ fn evaluate(
             (holds, what)
         }
         Condition::Flag(flag) => {
-            let (value, name) = match flag.flag {
-                Flag::Malicious => (ctx.input.malicious, "the breach involved a malicious act"),
-                Flag::TrustServiceProvider => (ctx.input.entity.trust_service_provider, "the entity is a trust service provider"),
-                Flag::SmallProcessingAgent => (ctx.input.entity.small_processing_agent, "the entity is a small processing agent"),
+            let (value, yes, no) = match flag.flag {
+                Flag::Malicious => (
+                    ctx.input.malicious,
+                    "the breach involved a malicious act or unlawful purpose",
+                    "no malicious act is indicated",
+                ),
+                Flag::TrustServiceProvider => (
+                    ctx.input.entity.trust_service_provider,
+                    "the entity is a trust service provider",
+                    "the entity is not a trust service provider",
+                ),
+                Flag::SmallProcessingAgent => (
+                    ctx.input.entity.small_processing_agent,
+                    "the entity is a small processing agent",
+                    "the entity is not a small processing agent",
+                ),
             };
-            let holds = value == flag.is;
-            let what = if flag.is { name.to_string() } else { format!("not: {name}") };
-            (holds, if holds { what } else { format!("{what} (input says otherwise)") })
+            (value == flag.is, if value { yes } else { no }.to_string())
         }
         Condition::Risk(min) => match ctx.input.risk {
             None => {
                 notes.push("Risk not assessed: treated as high (document the assessment to rely on an exemption).".into());
                 (true, "risk not assessed (treated as high)".to_string())
             }
-            Some(r) => (r >= min.risk, format!("assessed risk is {} (rule needs {})", risk_text(r), risk_text(min.risk))),
+            Some(r) => (
+                r >= min.risk,
+                format!(
+                    "assessed risk is {} (rule needs {})",
+                    risk_text(r),
+                    risk_text(min.risk)
+                ),
+            ),
+        },
+        Condition::RiskBelow(max) => match ctx.input.risk {
+            None => (
+                false,
+                "no documented no-harm determination (risk not assessed)".to_string(),
+            ),
+            Some(r) => (
+                r < max.risk_below,
+                format!(
+                    "assessed risk is {} (rule applies below {})",
+                    risk_text(r),
+                    risk_text(max.risk_below)
+                ),
+            ),
         },
     }
 }

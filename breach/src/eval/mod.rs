@@ -31,7 +31,9 @@ pub(crate) fn compute(set: &RuleSet, input: &Input, options: &Options) -> Result
             match found {
                 scope::Found::Applies(place) => match conditions::check(rule, &place, &ctx) {
                     Ok(notes) => drafts.push(Draft { rule, place, notes }),
-                    Err(reason) => not_required.push(render::not_required(rule, &place.jurisdiction, reason)),
+                    Err(reason) => {
+                        not_required.push(render::not_required(rule, &place.jurisdiction, reason))
+                    }
                 },
                 scope::Found::Excluded(place, reason) => {
                     not_required.push(render::not_required(rule, &place.jurisdiction, reason))
@@ -50,7 +52,8 @@ pub(crate) fn compute(set: &RuleSet, input: &Input, options: &Options) -> Result
             .then_with(|| a.rule_id.cmp(&b.rule_id))
     });
     not_required.sort_by(|a, b| {
-        (&a.obligation.jurisdiction, &a.obligation.rule_id).cmp(&(&b.obligation.jurisdiction, &b.obligation.rule_id))
+        (&a.obligation.jurisdiction, &a.obligation.rule_id)
+            .cmp(&(&b.obligation.jurisdiction, &b.obligation.rule_id))
     });
     Ok(Output {
         obligations,

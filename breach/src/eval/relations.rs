@@ -23,9 +23,16 @@ pub(crate) fn relief(
 ) -> Result<Option<DateTime<Utc>>, Error> {
     let rule = t.draft.rule;
     let entity = &ctx.input.entity;
-    let excluded = |c: &str| relief.not_for_classes.iter().any(|x| x.eq_ignore_ascii_case(c.trim()));
+    let excluded = |c: &str| {
+        relief
+            .not_for_classes
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(c.trim()))
+    };
     let refusal = match (entity.dora_class.as_deref(), &entity.nis2_class) {
-        (_, Some(class)) if relief.not_for_nis2 => Some(format!("it does not cover NIS2 {class} entities")),
+        (_, Some(class)) if relief.not_for_nis2 => {
+            Some(format!("it does not cover NIS2 {class} entities"))
+        }
         (None, _) => Some("entity.dora_class is not given".to_string()),
         (Some(c), _) if excluded(c) => Some(format!("it does not cover {c}")),
         _ => None,
@@ -49,9 +56,11 @@ pub(crate) fn relief(
         return Ok(None);
     }
     let next = cal.next_business_day(day, &rule.id)?;
-    let relieved = clock::at_hour(next, relief.next_working_day_hour, t.tz).ok_or_else(|| Error::Deadline {
-        rule: rule.id.clone(),
-        message: format!("no {}:00 on {next}", relief.next_working_day_hour),
+    let relieved = clock::at_hour(next, relief.next_working_day_hour, t.tz).ok_or_else(|| {
+        Error::Deadline {
+            rule: rule.id.clone(),
+            message: format!("no {}:00 on {next}", relief.next_working_day_hour),
+        }
     })?;
     if relieved <= due {
         return Ok(None);
@@ -72,11 +81,11 @@ pub(crate) fn apply(timed: &mut [Timed<'_>], ctx: &Context<'_>) {
         .filter(|(_, t)| !t.draft.rule.per_subdivision)
         .map(|(i, t)| (t.draft.rule.id.clone(), i))
         .collect();
-    for i in 0..timed.len() {
-        let t = &timed[i];
+    for t in timed.iter_mut() {
         if t.due.is_none() {
-            let target = own_target(t, ctx);
-            timed[i].internal_target = Some(target);
+            let (target, why) = own_target(t, ctx);
+            t.internal_target = Some(target);
+            t.draft.notes.push(format!("Internal target: {why}."));
         }
     }
     // Caps are applied shallowest first, so a capped notice that is itself a cap is final when read.
@@ -94,7 +103,13 @@ pub(crate) fn apply(timed: &mut [Timed<'_>], ctx: &Context<'_>) {
 fn depth(timed: &[Timed<'_>], index: &HashMap<String, usize>, i: usize) -> usize {
     let mut d = 0;
     let mut cur = i;
-    while let Some(next) = timed[cur].draft.rule.not_later_than.as_ref().and_then(|r| index.get(r)) {
+    while let Some(next) = timed[cur]
+        .draft
+        .rule
+        .not_later_than
+        .as_ref()
+        .and_then(|r| index.get(r))
+    {
         d += 1;
         cur = *next;
         if d > timed.len() {
@@ -104,19 +119,33 @@ fn depth(timed: &[Timed<'_>], index: &HashMap<String, usize>, i: usize) -> usize
     d
 }
 
-fn own_target(t: &Timed<'_>, ctx: &Context<'_>) -> DateTime<Utc> {
+fn own_target(t: &Timed<'_>, ctx: &Context<'_>) -> (DateTime<Utc>, String) {
     let rule = t.draft.rule;
-    let calendar = rule.calendar.as_ref().and_then(|c| ctx.set.calendars().get(c));
+    let calendar = rule
+        .calendar
+        .as_ref()
+        .and_then(|c| ctx.set.calendars().get(c));
     if let Some(target) = &rule.target {
         if let Ok(at) = clock::add(t.start, target, t.tz, calendar, &rule.id) {
-            return at;
+            let why = format!(
+                "{} {:?} after the clock start, the regulator's published expectation",
+                target.amount, target.unit
+            );
+            return (
+                at,
+                why.replace("CalendarDays", "calendar days")
+                    .replace("Hours", "hours"),
+            );
         }
     }
-    let hours = match rule.recipient_kind {
-        RecipientKind::Authority => ctx.options.asap_authority_hours,
-        _ => ctx.options.asap_other_hours,
+    let (hours, whom) = match rule.recipient_kind {
+        RecipientKind::Authority => (ctx.options.asap_authority_hours, "authorities"),
+        _ => (ctx.options.asap_other_hours, "individuals and others"),
     };
-    t.start + Duration::hours(i64::from(hours))
+    (
+        t.start + Duration::hours(i64::from(hours)),
+        format!("{hours} h after the clock start (engine default for ASAP notices to {whom})"),
+    )
 }
 
 fn cap(timed: &mut [Timed<'_>], index: &HashMap<String, usize>, i: usize, ctx: &Context<'_>) {
@@ -124,23 +153,41 @@ fn cap(timed: &mut [Timed<'_>], index: &HashMap<String, usize>, i: usize, ctx: &
         return;
     };
     let prior_rule = ctx.set.rule(&prior_id);
-    let sent = ctx.input.submitted(&prior_id).map(|t| t.with_timezone(&Utc)).or_else(|| {
-        prior_rule
-            .filter(|r| r.recipient_kind == RecipientKind::Individuals)
-            .and_then(|_| ctx.fact(crate::Fact::ConsumerNoticeSentAt))
-    });
-    let prior = index.get(&prior_id).map(|&j| (timed[j].due, timed[j].internal_target));
+    let sent = ctx
+        .input
+        .submitted(&prior_id)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|| {
+            prior_rule
+                .filter(|r| r.recipient_kind == RecipientKind::Individuals)
+                .and_then(|_| ctx.fact(crate::Fact::ConsumerNoticeSentAt))
+        });
+    let prior = index
+        .get(&prior_id)
+        .map(|&j| (timed[j].due, timed[j].internal_target));
     let t = &mut timed[i];
     let (limit, is_target, why) = match (sent, prior) {
-        (Some(at), _) => (Some(at), false, "when the notice to individuals was sent".to_string()),
+        (Some(at), _) => (
+            Some(at),
+            false,
+            "when the notice to individuals was sent".to_string(),
+        ),
         (None, Some((Some(due), _))) => (
             Some(due),
             false,
-            format!("the deadline of {prior_id}; it moves to the actual sending time once recorded"),
+            format!(
+                "the deadline of {prior_id}; it moves to the actual sending time once recorded"
+            ),
         ),
-        (None, Some((None, target))) => (target, true, format!("the internal target of {prior_id} (ASAP notice)")),
+        (None, Some((None, target))) => (
+            target,
+            true,
+            format!("the internal target of {prior_id} (ASAP notice)"),
+        ),
         (None, None) => {
-            t.draft.notes.push(format!("The notice it must not follow ({prior_id}) is not owed: no cap applies."));
+            t.draft.notes.push(format!(
+                "The notice it must not follow ({prior_id}) is not owed: no cap applies."
+            ));
             return;
         }
     };
@@ -157,7 +204,9 @@ fn cap(timed: &mut [Timed<'_>], index: &HashMap<String, usize>, i: usize, ctx: &
 
 fn lag_notes(timed: &mut [Timed<'_>], ctx: &Context<'_>) {
     for t in timed.iter_mut() {
-        let Some(fact) = t.draft.rule.lag_fact else { continue };
+        let Some(fact) = t.draft.rule.lag_fact else {
+            continue;
+        };
         if let Some(at) = ctx.fact(fact).filter(|at| *at < t.start) {
             let hours = (t.start - at).num_minutes() as f64 / 60.0;
             t.draft.notes.push(format!(

@@ -35,7 +35,11 @@ fn base(rule: &Rule, jurisdiction: &str) -> Obligation {
         notes: rule.notes.clone().unwrap_or_default(),
         rule_id: rule.id.clone(),
         confidence: rule.confidence.as_str().to_string(),
-        depends_on: rule.after.clone().or_else(|| rule.not_later_than.clone()),
+        depends_on: rule
+            .after
+            .first()
+            .cloned()
+            .or_else(|| rule.not_later_than.clone()),
         time_zone: rule.zone.clone(),
         calendar: rule.calendar.clone(),
         ..Obligation::default()
@@ -46,9 +50,10 @@ pub(crate) fn obligation(t: &Timed<'_>) -> Obligation {
     let rule = t.draft.rule;
     let mut o = base(rule, &t.draft.place.jurisdiction);
     o.due = t.due.map(utc);
-    o.due_local = t
-        .due
-        .map(|d| d.with_timezone(&t.tz).to_rfc3339_opts(SecondsFormat::Secs, false));
+    o.due_local = t.due.map(|d| {
+        d.with_timezone(&t.tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    });
     o.asap = t.due.is_none();
     o.clock_start = t.clock_name.clone();
     o.clock_start_at = Some(utc(t.start));
@@ -59,7 +64,10 @@ pub(crate) fn obligation(t: &Timed<'_>) -> Obligation {
     }
     if o.asap {
         if let Some(standard) = &rule.standard {
-            notes.insert(0, format!("No fixed period: the law requires notice {standard}."));
+            notes.insert(
+                0,
+                format!("No fixed period: the law requires notice {standard}."),
+            );
         }
     }
     o.notes = notes.join(" ");

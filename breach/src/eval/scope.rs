@@ -22,14 +22,18 @@ pub(crate) enum Found {
 
 /// Whether `code` lies within `scope` (`US-CA` within `US`; `FR` within `FR`).
 pub(crate) fn within(code: &str, scope: &str) -> bool {
-    code == scope || code.strip_prefix(scope).is_some_and(|rest| rest.starts_with('-'))
+    code == scope
+        || code
+            .strip_prefix(scope)
+            .is_some_and(|rest| rest.starts_with('-'))
 }
 
 fn entries_within(ctx: &Context<'_>, scope: &str) -> Vec<usize> {
     ctx.entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| within(&e.jurisdiction, scope))
+        // An entry with zero people says nobody there is affected.
+        .filter(|(_, e)| e.subjects != Some(0) && within(&e.jurisdiction, scope))
         .map(|(i, _)| i)
         .collect()
 }
@@ -48,13 +52,18 @@ pub(crate) fn places(rule: &Rule, ctx: &Context<'_>) -> Vec<Found> {
             return one_stop_shop(rule, ctx, lead, residents);
         }
     }
-    if !relevant {
+    if !relevant || rule.when_fact.is_some_and(|f| ctx.fact(f).is_none()) {
         return Vec::new();
     }
     if rule.per_subdivision {
         return subdivisions(ctx, &residents)
             .into_iter()
-            .map(|(jurisdiction, entries)| Found::Applies(Place { jurisdiction, entries }))
+            .map(|(jurisdiction, entries)| {
+                Found::Applies(Place {
+                    jurisdiction,
+                    entries,
+                })
+            })
             .collect();
     }
     vec![Found::Applies(Place {
@@ -67,10 +76,9 @@ pub(crate) fn places(rule: &Rule, ctx: &Context<'_>) -> Vec<Found> {
 /// establishment is unknown or outside the table, with a note asking for it.
 fn at_establishment(rule: &Rule, ctx: &Context<'_>) -> bool {
     let siblings = || {
-        ctx.set
-            .rules()
-            .iter()
-            .filter(|r| r.regime == rule.regime && r.stage == rule.stage && r.applies == rule.applies)
+        ctx.set.rules().iter().filter(|r| {
+            r.regime == rule.regime && r.stage == rule.stage && r.applies == rule.applies
+        })
     };
     match &ctx.establishment {
         Some(est) if siblings().any(|r| &r.jurisdiction == est) => &rule.jurisdiction == est,
@@ -136,11 +144,10 @@ fn subdivision_of(entry: &Entry) -> String {
 pub(crate) fn uncovered(ctx: &Context<'_>) -> Vec<NotRequired> {
     let mut seen: Vec<&str> = Vec::new();
     for e in &ctx.entries {
-        let covered = ctx
-            .set
-            .rules()
-            .iter()
-            .any(|r| matches!(r.applies, Applies::Residence | Applies::RegimeOrResidence) && within(&e.jurisdiction, &r.jurisdiction));
+        let covered = ctx.set.rules().iter().any(|r| {
+            matches!(r.applies, Applies::Residence | Applies::RegimeOrResidence)
+                && within(&e.jurisdiction, &r.jurisdiction)
+        });
         if !covered && !seen.contains(&e.jurisdiction.as_str()) {
             seen.push(&e.jurisdiction);
         }

@@ -65,7 +65,12 @@ pub(super) fn shape(value: &Value) -> Result<(), Error> {
             known_keys(entry, &format!("{path}."), AFFECTED)?;
             match entry.get("jurisdiction") {
                 Some(Value::String(_)) => {}
-                Some(_) => return Err(Error::input(format!("{path}.jurisdiction"), "must be a string")),
+                Some(_) => {
+                    return Err(Error::input(
+                        format!("{path}.jurisdiction"),
+                        "must be a string",
+                    ))
+                }
                 None => return Err(Error::input(format!("{path}.jurisdiction"), "required")),
             }
             if let Some(n) = entry.get("subjects").filter(|v| !v.is_null()) {
@@ -83,7 +88,10 @@ pub(super) fn shape(value: &Value) -> Result<(), Error> {
     }
     for flag in ["encrypted", "key_compromised", "malicious"] {
         if let Some(v) = top.get(flag).filter(|v| !v.is_null() && !v.is_boolean()) {
-            return Err(Error::input(flag, format!("must be true or false, got {v}")));
+            return Err(Error::input(
+                flag,
+                format!("must be true or false, got {v}"),
+            ));
         }
     }
     if let Some(r) = top.get("risk").filter(|v| !v.is_null()) {
@@ -105,7 +113,10 @@ pub(super) fn shape(value: &Value) -> Result<(), Error> {
         known_keys(entity, "entity.", ENTITY)?;
         for flag in ["trust_service_provider", "small_processing_agent"] {
             if let Some(v) = entity.get(flag).filter(|v| !v.is_null() && !v.is_boolean()) {
-                return Err(Error::input(format!("entity.{flag}"), format!("must be true or false, got {v}")));
+                return Err(Error::input(
+                    format!("entity.{flag}"),
+                    format!("must be true or false, got {v}"),
+                ));
             }
         }
         for (key, v) in entity {

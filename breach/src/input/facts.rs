@@ -17,9 +17,11 @@ macro_rules! facts {
         }
 
         /// Names one clock-start fact; rule files use the JSON name (`discovered_at`).
+        // snake_case of `AwareAt` is `aware_at`: the variant names are chosen so the JSON names match the fields.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum Fact {
-            $( $(#[$doc])* #[serde(rename = stringify!($field))] $variant, )+
+            $( $(#[$doc])* $variant, )+
         }
 
         impl Fact {

@@ -32,7 +32,9 @@ impl Categories {
         }
         for builtin in ["personal", "any"] {
             if parsed.groups.contains_key(builtin) {
-                return Err(err(format!("group {builtin} is built in and cannot be redefined")));
+                return Err(err(format!(
+                    "group {builtin} is built in and cannot be redefined"
+                )));
             }
         }
         let groups = parsed
@@ -53,7 +55,10 @@ impl Categories {
         let category = category.to_ascii_lowercase();
         match group_or_category {
             "any" => true,
-            "personal" => !self.groups.get("non_personal").is_some_and(|g| g.contains(&category)),
+            "personal" => !self
+                .groups
+                .get("non_personal")
+                .is_some_and(|g| g.contains(&category)),
             name => match self.groups.get(name) {
                 Some(group) => group.contains(&category),
                 None => name == category,

@@ -65,10 +65,22 @@ struct RuleFile {
 }
 
 /// Parses one rule file into concrete rules.
-pub(super) fn rule_file(file: &str, text: &str, members: &MemberStates) -> Result<Vec<Rule>, Error> {
-    let parsed: RuleFile = toml::from_str(text).map_err(|e| Error::rule(file, None, e.to_string()))?;
-    if parsed.family.trim().is_empty() || parsed.title.trim().is_empty() || parsed.sources.is_empty() {
-        return Err(Error::rule(file, None, "family, title and sources are required"));
+pub(super) fn rule_file(
+    file: &str,
+    text: &str,
+    members: &MemberStates,
+) -> Result<Vec<Rule>, Error> {
+    let parsed: RuleFile =
+        toml::from_str(text).map_err(|e| Error::rule(file, None, e.to_string()))?;
+    if parsed.family.trim().is_empty()
+        || parsed.title.trim().is_empty()
+        || parsed.sources.is_empty()
+    {
+        return Err(Error::rule(
+            file,
+            None,
+            "family, title and sources are required",
+        ));
     }
     let mut out = Vec::new();
     for mut table in parsed.rule {
@@ -81,14 +93,22 @@ pub(super) fn rule_file(file: &str, text: &str, members: &MemberStates) -> Resul
             None => vec![table],
             Some(Value::String(set)) => {
                 let states = members.set(&set).ok_or_else(|| {
-                    Error::rule(file, Some(&id), format!("for_each {set:?}: expected \"eu\" or \"eea\""))
+                    Error::rule(
+                        file,
+                        Some(&id),
+                        format!("for_each {set:?}: expected \"eu\" or \"eea\""),
+                    )
                 })?;
                 states.iter().map(|m| substitute(&table, m)).collect()
             }
             Some(_) => return Err(Error::rule(file, Some(&id), "for_each must be a string")),
         };
         for t in tables {
-            let rule_id = t.get("id").and_then(Value::as_str).unwrap_or(&id).to_string();
+            let rule_id = t
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or(&id)
+                .to_string();
             let mut rule: Rule = Value::Table(t)
                 .try_into()
                 .map_err(|e: toml::de::Error| Error::rule(file, Some(&rule_id), e.to_string()))?;
@@ -99,34 +119,33 @@ pub(super) fn rule_file(file: &str, text: &str, members: &MemberStates) -> Resul
     Ok(out)
 }
 
-/// Fills `{code}`, `{code_lower}`, `{name}`, `{zone}`, `{dpa}`, `{dpa_url}`, `{csirt}` and `{calendar}`; a field
-/// that becomes empty (a member without a calendar) is dropped.
+/// Fills `{code}`, `{code_lower}`, `{name}`, `{zone}`, `{dpa}`, `{dpa_url}`, `{csirt}` and `{calendar}` in every
+/// string, nested tables and arrays included; a table field that becomes empty (a member without a calendar) is
+/// dropped.
 fn substitute(table: &Table, m: &MemberState) -> Table {
-    let fill = |s: &str| {
-        s.replace("{code}", &m.code)
-            .replace("{code_lower}", &m.code.to_ascii_lowercase())
-            .replace("{name}", &m.name)
-            .replace("{zone}", &m.zone)
-            .replace("{dpa}", &m.dpa)
-            .replace("{dpa_url}", &m.dpa_url)
-            .replace("{csirt}", &m.csirt)
-            .replace("{calendar}", m.calendar.as_deref().unwrap_or(""))
-    };
     table
         .iter()
         .filter_map(|(k, v)| {
-            let v = match v {
-                Value::String(s) => {
-                    let filled = fill(s);
-                    if filled.is_empty() {
-                        return None;
-                    }
-                    Value::String(filled)
-                }
-                Value::Table(t) => Value::Table(substitute(t, m)),
-                other => other.clone(),
-            };
-            Some((k.clone(), v))
+            let v = fill(v, m);
+            (v.as_str() != Some("")).then(|| (k.clone(), v))
         })
         .collect()
+}
+
+fn fill(value: &Value, m: &MemberState) -> Value {
+    match value {
+        Value::String(s) => Value::String(
+            s.replace("{code}", &m.code)
+                .replace("{code_lower}", &m.code.to_ascii_lowercase())
+                .replace("{name}", &m.name)
+                .replace("{zone}", &m.zone)
+                .replace("{dpa}", &m.dpa)
+                .replace("{dpa_url}", &m.dpa_url)
+                .replace("{csirt}", &m.csirt)
+                .replace("{calendar}", m.calendar.as_deref().unwrap_or("")),
+        ),
+        Value::Table(t) => Value::Table(substitute(t, m)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, m)).collect()),
+        other => other.clone(),
+    }
 }

@@ -10,8 +10,9 @@ mod validate;
 
 pub use categories::Categories;
 pub use schema::{
-    Applies, Backstop, CategoriesCondition, ClockStart, Condition, Confidence, CountCondition, CountScope, Flag,
-    FlagCondition, Op, Period, RecipientKind, Relief, RiskCondition, Rule, Unit,
+    Applies, Backstop, CategoriesCondition, ClockStart, Condition, Confidence, CountCondition,
+    CountScope, Flag, FlagCondition, Op, Period, RecipientKind, Relief, RiskBelowCondition,
+    RiskCondition, Rule, Unit,
 };
 
 use std::collections::{BTreeMap, HashMap};
@@ -66,7 +67,8 @@ impl RuleSet {
             calendars.insert(cal.id.clone(), cal);
         }
         let categories = Categories::parse(sources.categories.0, sources.categories.1)?;
-        let members = expand::MemberStates::parse(sources.member_states.0, sources.member_states.1)?;
+        let members =
+            expand::MemberStates::parse(sources.member_states.0, sources.member_states.1)?;
         let mut rules = Vec::new();
         for (file, text) in &sources.rules {
             rules.extend(expand::rule_file(file, text, &members)?);

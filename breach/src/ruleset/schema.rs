@@ -28,9 +28,13 @@ pub struct Rule {
     pub stage: String,
     /// Fact(s) the clock runs from; with several, the latest (all must have happened, e.g. Maine).
     pub clock_start: ClockStart,
-    /// The clock runs from the recorded submission of this other rule's notice when there is one.
+    /// The clock runs from the latest recorded submission of these other rules' notices when there is one
+    /// ("1 month after the notification was submitted").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// The rule is relevant only once this fact is given (NYDFS extortion payment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
+    pub when_fact: Option<Fact>,
     /// Due no later than this other notice (its sending time, else its own deadline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_later_than: Option<String>,
@@ -55,6 +59,10 @@ pub struct Rule {
     /// Holiday calendar id for business/working days and relief.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
+    /// A second candidate calendar where the law's calendar is unclear (state vs federal business days): the
+    /// earlier deadline is used and the later one is noted as the possible legal outer bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_calendar: Option<String>,
     /// Category group the affected data must include for the law to apply (`personal`, `health`, `any`).
     #[serde(default = "personal")]
     pub data: String,
@@ -76,6 +84,11 @@ pub struct Rule {
     /// Fact that, when earlier than the clock start, deserves a note (processor told the controller late).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lag_fact: Option<Fact>,
+    /// The fact whose date selects the version in force, when it is not the clock start (California's and
+    /// Oklahoma's attorney-general clocks run from the consumer notice, but the law in force is the one at
+    /// discovery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_by: Option<Fact>,
     /// First day (in the rule's zone) of the clock starts the rule governs.
     pub effective_from: NaiveDate,
     /// First day it no longer governs.
@@ -204,6 +217,7 @@ pub enum Condition {
     Categories(CategoriesCondition),
     Flag(FlagCondition),
     Risk(RiskCondition),
+    RiskBelow(RiskBelowCondition),
 }
 
 /// Affected-people threshold with its exact operator.
@@ -274,6 +288,14 @@ pub enum Flag {
 #[serde(deny_unknown_fields)]
 pub struct RiskCondition {
     pub risk: Risk,
+}
+
+/// The assessed risk is below this level: for notices owed only when relying on a no-harm determination
+/// (Alaska, South Dakota, Florida). Unassessed risk is not below anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskBelowCondition {
+    pub risk_below: Risk,
 }
 
 /// Confidence levels of breach-rules.md.

@@ -19,10 +19,16 @@ pub(super) fn all(set: &RuleSet) -> Result<(), Error> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
         {
-            return fail(format!("id {:?} must be lower-case letters, digits, '-' or '.'", rule.id));
+            return fail(format!(
+                "id {:?} must be lower-case letters, digits, '-' or '.'",
+                rule.id
+            ));
         }
         if !jurisdiction_code_is_valid(&rule.jurisdiction) {
-            return fail(format!("jurisdiction {:?} is not a code like FR or US-CA", rule.jurisdiction));
+            return fail(format!(
+                "jurisdiction {:?} is not a code like FR or US-CA",
+                rule.jurisdiction
+            ));
         }
         for (name, value) in [
             ("regime", &rule.regime),
@@ -42,7 +48,10 @@ pub(super) fn all(set: &RuleSet) -> Result<(), Error> {
         }
         if let Some(to) = rule.effective_to {
             if to <= rule.effective_from {
-                return fail(format!("effective_to {to} is not after effective_from {}", rule.effective_from));
+                return fail(format!(
+                    "effective_to {to} is not after effective_from {}",
+                    rule.effective_from
+                ));
             }
         }
         if rule.period.is_none() && rule.standard.is_none() && rule.not_later_than.is_none() {
@@ -61,9 +70,11 @@ pub(super) fn all(set: &RuleSet) -> Result<(), Error> {
                 return fail("business/working-day periods need a calendar".into());
             }
         }
-        if let Some(cal) = &rule.calendar {
+        for cal in rule.calendar.iter().chain(&rule.alt_calendar) {
             if !set.calendars().contains_key(cal) {
-                return fail(format!("calendar {cal:?} does not exist in breach/calendars"));
+                return fail(format!(
+                    "calendar {cal:?} does not exist in breach/calendars"
+                ));
             }
         }
         if let Some(relief) = &rule.relief {
@@ -81,15 +92,15 @@ pub(super) fn all(set: &RuleSet) -> Result<(), Error> {
                 }
             }
         }
-        for (name, reference) in [("after", &rule.after), ("not_later_than", &rule.not_later_than)] {
-            if let Some(r) = reference {
-                match set.rule(r) {
-                    None => return fail(format!("{name} refers to unknown rule {r:?}")),
-                    Some(target) if target.per_subdivision => {
-                        return fail(format!("{name} cannot refer to per-subdivision rule {r:?}"))
-                    }
-                    Some(_) => {}
+        let references = rule.after.iter().map(|r| ("after", r));
+        for (name, r) in references.chain(rule.not_later_than.iter().map(|r| ("not_later_than", r)))
+        {
+            match set.rule(r) {
+                None => return fail(format!("{name} refers to unknown rule {r:?}")),
+                Some(target) if target.per_subdivision => {
+                    return fail(format!("{name} cannot refer to per-subdivision rule {r:?}"))
                 }
+                Some(_) => {}
             }
         }
         acyclic(set, &rule.id).map_err(|m| Error::rule(&rule.file, Some(&rule.id), m))?;
@@ -105,7 +116,7 @@ fn acyclic(set: &RuleSet, start: &str) -> Result<(), String> {
             return Err(format!("references from {start} form a cycle"));
         }
         if let Some(rule) = set.rule(&id) {
-            for next in rule.after.iter().chain(rule.not_later_than.iter()) {
+            for next in rule.after.iter().chain(&rule.not_later_than) {
                 if next == start {
                     return Err(format!("references from {start} lead back to it"));
                 }

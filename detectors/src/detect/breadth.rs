@@ -7,6 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::{count, duration, ratio};
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_utc;
+
 use crate::config::{positive, ConfigError};
 use crate::stats::{ln_count_sf, Moments};
 
@@ -64,6 +68,32 @@ pub fn check(distinct: f64, own: &Moments, peers: Option<&Moments>, cfg: &Breadt
         expected: mean,
         peer_weight: 1.0 - w,
         alone: distinct >= cfg.min_distinct && distinct >= cfg.min_ratio * mean,
+    })
+}
+
+/// The window's breadth finding.
+pub(crate) fn finding(ctx: &Context<'_>, distinct: f64, c: &BreadthCheck) -> Finding {
+    let baseline = if c.peer_weight > 0.5 {
+        format!("distinct resources per active window of {}", ctx.peers())
+    } else {
+        "own distinct resources per active window".to_owned()
+    };
+    ctx.finding(Facts {
+        family: Family::Breadth,
+        ln_p: c.ln_p,
+        alone: c.alone,
+        observed: distinct,
+        expected: c.expected,
+        unit: "distinct resources",
+        baseline,
+        what: format!(
+            "touched about {} distinct resources in {} from {}, {} the usual {}",
+            count(distinct.round()),
+            duration(ctx.span_ms),
+            format_utc(ctx.start_ms),
+            ratio(distinct, c.expected),
+            count(c.expected)
+        ),
     })
 }
 

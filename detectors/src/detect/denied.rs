@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::{count, duration};
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_utc;
+
 use crate::config::{positive, ConfigError};
 use crate::stats::{ln_count_sf, Moments};
 
@@ -55,6 +59,26 @@ pub fn check(denied: u64, own: &Moments, cfg: &DeniedConfig) -> Option<DeniedChe
     let var = (w * own.second() + (1.0 - w) * (cfg.prior_mean + cfg.prior_mean.powi(2)) - mean * mean).max(mean);
     let d = denied as f64;
     Some(DeniedCheck { ln_p: ln_count_sf(d, mean, var), expected: mean, alone: d >= cfg.min_ratio * mean })
+}
+
+/// The window's denied-burst finding.
+pub(crate) fn finding(ctx: &Context<'_>, denied: u64, c: &DeniedCheck) -> Finding {
+    ctx.finding(Facts {
+        family: Family::DeniedBurst,
+        ln_p: c.ln_p,
+        alone: c.alone,
+        observed: denied as f64,
+        expected: c.expected,
+        unit: "denied requests",
+        baseline: "own denied requests per active window".to_owned(),
+        what: format!(
+            "was denied {} times in {} from {} (usually {} per window): probing for access?",
+            count(denied as f64),
+            duration(ctx.span_ms),
+            format_utc(ctx.start_ms),
+            count(c.expected)
+        ),
+    })
 }
 
 #[cfg(test)]

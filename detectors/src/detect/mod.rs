@@ -9,6 +9,7 @@ pub mod origin;
 pub mod peer;
 pub mod population;
 pub mod rules;
+pub mod size;
 pub mod sustained;
 pub mod time_of_day;
 pub mod volume;

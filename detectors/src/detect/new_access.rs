@@ -9,6 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_utc;
+
 use crate::config::{probability, ConfigError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +63,40 @@ impl NewAccessConfig {
         let p = if group_novel { self.group_novel_p } else { self.actor_novel_p };
         (weight * p.ln(), group_novel && weight >= self.alone_weight)
     }
+}
+
+/// A first sensitive access, as the combiner and the analyst see it.
+pub(crate) struct FirstAccess<'a> {
+    pub resource: &'a str,
+    pub sensitivity: &'a str,
+    pub weight: f64,
+    pub group_novel: bool,
+    /// Further first accesses in the same window.
+    pub others: usize,
+}
+
+/// The first-access finding for the strongest first access of a window.
+pub(crate) fn finding(ctx: &Context<'_>, a: &FirstAccess<'_>, cfg: &NewAccessConfig) -> Finding {
+    let (ln_p, alone) = cfg.score(a.weight, a.group_novel);
+    let whose = if a.group_novel {
+        match ctx.group {
+            Some(g) => format!("that nobody in '{g}' has read before"),
+            None => "that it has never read before".to_owned(),
+        }
+    } else {
+        "for the first time (its peers do read it)".to_owned()
+    };
+    let more = if a.others > 0 { format!(" and {} more sensitive resources new to it", a.others) } else { String::new() };
+    ctx.finding(Facts {
+        family: Family::NewAccess,
+        ln_p,
+        alone,
+        observed: 1.0 + a.others as f64,
+        expected: 0.0,
+        unit: "first accesses",
+        baseline: format!("sensitive resources read by the actor and by {}", ctx.peers()),
+        what: format!("read {} ({}) {whose}{more}, at {}", a.resource, a.sensitivity, format_utc(ctx.start_ms)),
+    })
 }
 
 #[cfg(test)]

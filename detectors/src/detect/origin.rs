@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::count;
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_utc;
+
 use crate::config::{probability, ConfigError};
 use crate::hash::hash_str;
 use crate::stats::sketch::RecentSet;
@@ -74,9 +78,8 @@ pub fn address_block(ip: &str) -> &str {
 
 /// Novelty of one event's origin: `(new region, new block)`.
 pub fn novelty(st: &OriginState, region: Option<&str>, ip: Option<&str>) -> (Option<u64>, Option<u64>) {
-    let known = |set: &RecentSet, h: u64| set.contains(h) || st.pending.iter().any(|(p, _)| *p == h);
-    let r = region.map(hash_str).filter(|h| !known(&st.regions, *h));
-    let b = ip.map(|ip| hash_str(address_block(ip))).filter(|h| !known(&st.blocks, *h));
+    let r = region.map(hash_str).filter(|h| !st.regions.contains(*h));
+    let b = ip.map(|ip| hash_str(address_block(ip))).filter(|h| !st.blocks.contains(*h));
     (r, b)
 }
 
@@ -114,6 +117,40 @@ impl OriginState {
     }
 }
 
+/// Activity of a window from origins new to the actor.
+pub(crate) struct NewOrigin<'a> {
+    pub region: Option<&'a str>,
+    pub block: Option<&'a str>,
+    pub records: u64,
+    pub events: u64,
+}
+
+/// The new-origin finding (never alone: it needs volume beside it).
+pub(crate) fn finding(ctx: &Context<'_>, o: &NewOrigin<'_>, cfg: &OriginConfig) -> Finding {
+    let p = if o.region.is_some() { cfg.region_p } else { cfg.block_p };
+    let place = match (o.region, o.block) {
+        (Some(r), Some(b)) => format!("a new region {r} and address block {b}"),
+        (Some(r), None) => format!("a new region {r}"),
+        (None, Some(b)) => format!("a new address block {b}"),
+        (None, None) => "a new origin".to_owned(),
+    };
+    ctx.finding(Facts {
+        family: Family::Origin,
+        ln_p: p.ln(),
+        alone: false,
+        observed: o.records as f64,
+        expected: 0.0,
+        unit: "records from the new origin",
+        baseline: "regions and address blocks the service used before".to_owned(),
+        what: format!(
+            "read {} records in {} requests from {place} at {}",
+            count(o.records as f64),
+            count(o.events as f64),
+            format_utc(ctx.start_ms)
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn a_known_region_and_block_are_not_new_and_a_held_one_stays_new_until_promoted() {
+    fn a_known_region_and_block_are_not_new_and_a_held_one_stays_new_all_day() {
         let cfg = OriginConfig::default();
         let mut st = OriginState::default();
         st.learn(Some("eu-west-1"), Some("10.1.2.3"), 1, &cfg);
@@ -137,8 +174,9 @@ mod tests {
             st.hold(r, true);
             st.hold(b, false);
         }
-        assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (None, None));
+        assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (r, b));
         st.promote(2, &cfg);
+        assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (None, None));
         assert!(st.pending.is_empty() && st.regions.len() == 2);
     }
 }

@@ -9,6 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::{count, ratio};
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_hm;
+
 use crate::config::{positive, ConfigError};
 use crate::stats::{ln_count_sf, Moments};
 
@@ -71,6 +75,26 @@ pub fn check(today: f64, group_daily: &Moments, factor: f64, cfg: &PeerConfig) -
         ratio,
         expected: mean,
         alone: ratio >= cfg.min_ratio && today >= cfg.min_records as f64,
+    })
+}
+
+/// The steady-excess finding: the young actor's day so far against a member's whole day.
+pub(crate) fn finding(ctx: &Context<'_>, today: f64, c: &PeerCheck, own_days: u32) -> Finding {
+    ctx.finding(Facts {
+        family: Family::Peer,
+        ln_p: c.ln_p,
+        alone: c.alone,
+        observed: today,
+        expected: c.expected,
+        unit: "records",
+        baseline: format!("daily totals of {} (the actor is {own_days} days old)", ctx.peers()),
+        what: format!(
+            "has read {} records today by {}, {} what a member of the team reads in a whole day ({})",
+            count(today),
+            format_hm(ctx.detected_ms),
+            ratio(today, c.expected),
+            count(c.expected)
+        ),
     })
 }
 

@@ -8,9 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::{count, ratio};
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::timefmt::format_utc;
+
 use crate::config::{positive, ConfigError};
 use crate::stats::{ln_normal_sf, Moments};
 use crate::timefmt::DAY_MS;
+
+/// Smoothing of the daily trend: about ten days.
+const TREND_RATE: f64 = 0.1;
+const LN_2: f64 = std::f64::consts::LN_2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -42,7 +50,7 @@ impl Default for SustainedConfig {
             h: 5.0,
             min_log_sd: 0.2,
             min_ratio: 1.5,
-            min_excess_records: 2000.0,
+            min_excess_records: 200.0,
         }
     }
 }
@@ -66,6 +74,9 @@ pub struct SustainedState {
     pub run_z: f64,
     pub run_records: f64,
     pub run_expected: f64,
+    /// Daily change of the (lagging) weekday level: organic growth, projected forward so that a team
+    /// that grows a few percent a day does not accumulate a false excess.
+    pub trend: f64,
 }
 
 /// A CUSUM alarm: the raised run of days.
@@ -90,6 +101,7 @@ impl SustainedState {
 
     /// Expected daily total (for evidence and the group's daily ratio).
     pub fn expected(&self, weekend: bool) -> Option<f64> {
+        // (Without the trend: the group's daily ratio compares members on a like-for-like basis.)
         let b = self.baseline(weekend);
         (b.n >= 1.0).then(|| f64::from(b.mean).exp() - 1.0)
     }
@@ -100,7 +112,10 @@ impl SustainedState {
 
     /// Closes one active day with total `records`; `factor` is the group's common daily ratio.
     pub fn close_day(&mut self, day_start_ms: i64, records: f64, weekend: bool, factor: f64, learn: bool, cfg: &SustainedConfig) -> Option<SustainedHit> {
-        let b = self.baseline(weekend);
+        let mut b = self.baseline(weekend);
+        // The weighted mean lags a trending level by about `trend * (memory - 1)`.
+        let lag = (self.trend * f64::from(cfg.memory_days - 1.0).max(0.0)).clamp(-LN_2, LN_2);
+        b.mean += lag as f32;
         let x = (1.0 + records / factor.max(1e-9)).ln();
         let sd = f64::from(b.var).sqrt().max(cfg.min_log_sd);
         let mut hit = None;
@@ -141,7 +156,11 @@ impl SustainedState {
             let cap = if self.cusum > 0.0 { f64::from(b.mean) + sd } else { f64::from(b.mean) + 3.0 * sd };
             let x = if b.n >= 3.0 { x.min(cap) } else { x };
             let m = if weekend { &mut self.weekend } else { &mut self.weekday };
+            let before = m.mean;
             m.update(x, cfg.memory_days);
+            if !weekend && m.n >= 3.0 {
+                self.trend += TREND_RATE * (f64::from(m.mean - before) - self.trend);
+            }
         }
         hit
     }
@@ -150,6 +169,28 @@ impl SustainedState {
 /// Start of the UTC day containing `t`.
 pub fn day_start(t: i64) -> i64 {
     t.div_euclid(DAY_MS) * DAY_MS
+}
+
+/// The low-and-slow finding: the raised run of days.
+pub(crate) fn finding(ctx: &Context<'_>, h: &SustainedHit, days_of_history: f32) -> Finding {
+    ctx.finding(Facts {
+        family: Family::SustainedVolume,
+        ln_p: h.ln_p,
+        alone: h.alone,
+        observed: h.observed,
+        expected: h.expected,
+        unit: "records",
+        baseline: format!("own daily totals over {} active days (CUSUM on log daily volume)", count(f64::from(days_of_history))),
+        what: format!(
+            "read {} records over {} day{} from {}, {} the expected {} (raised day after day)",
+            count(h.observed),
+            h.days,
+            if h.days == 1 { "" } else { "s" },
+            format_utc(h.start_ms),
+            ratio(h.observed, h.expected),
+            count(h.expected)
+        ),
+    })
 }
 
 #[cfg(test)]

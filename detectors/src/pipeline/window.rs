@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::alert::ResourceCount;
+use crate::detect::size::SizeAcc;
 use crate::event::{Event, Outcome};
 use crate::stats::sketch::Distinct;
 
@@ -61,6 +62,8 @@ pub(crate) struct WindowAcc {
     pub bytes: u64,
     pub denied: u64,
     pub distinct: Distinct,
+    /// Records of accesses with a size reference, against their expectation.
+    pub size: SizeAcc,
     /// Records at which the window alerts before it closes (`f64::INFINITY`: never).
     pub fire_at: f64,
     pub fired: bool,
@@ -86,6 +89,7 @@ impl WindowAcc {
         self.bytes = 0;
         self.denied = 0;
         self.distinct.clear();
+        self.size = SizeAcc::default();
         self.fire_at = f64::INFINITY;
         self.fired = false;
         self.rules.clear();

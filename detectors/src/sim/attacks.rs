@@ -12,10 +12,10 @@ use crate::event::Outcome;
 
 use super::calendar::{Calendar, HOUR_MS, MINUTE_MS};
 use super::cast::{Cast, Human, Role, Service};
-use super::catalog::SERVICES;
 use super::draft::{Draft, Sink};
 use super::human::{pick_action, work_time};
 use super::labels::AttackKind;
+use super::machines::SERVICES;
 use super::plan::{burst_minutes, workdays_from, AttackPlan};
 use super::random::{exp_ms, lognormal, poisson};
 use super::service::peak_hour;

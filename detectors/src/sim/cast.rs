@@ -8,10 +8,8 @@ use std::ops::Range;
 use rand::rngs::SmallRng;
 use rand::Rng;
 
-use super::catalog::{
-    ResourceDef, BATCHES, FIRST_NAMES, LOCATIONS, RESTRICTED, SERVICES, SERVICE_REGIONS, TEAMS,
-    WAREHOUSE_TABLES,
-};
+use super::catalog::{ResourceDef, FIRST_NAMES, LOCATIONS, RESTRICTED, TEAMS, WAREHOUSE_TABLES};
+use super::machines::{BATCHES, SERVICES, SERVICE_REGIONS};
 use super::random::{lognormal, normal, WeightedPick};
 
 /// Spread of records per access around the resource's median (log scale); heavy-tailed on purpose.
@@ -295,12 +293,21 @@ impl Cast {
             })
     }
 
+    /// Median records of one access by `h` to `resource`: the table's own, or the team's warehouse scale.
+    pub fn median_records(&self, h: &Human, resource: u32) -> f64 {
+        if self.warehouse.contains(&resource) {
+            TEAMS[h.team].warehouse_records
+        } else {
+            self.resources[resource as usize].median_records
+        }
+    }
+
     /// Expected records a person reads on a working day: the yardstick attack strengths are given in.
     pub fn expected_daily_records(&self, h: &Human) -> f64 {
         let per_event: f64 = h
             .resources
             .iter()
-            .map(|(r, p)| p * self.resources[r as usize].median_records)
+            .map(|(r, p)| p * self.median_records(h, r))
             .sum();
         h.events_per_day
             * per_event

@@ -40,7 +40,7 @@ pub(super) fn generate(
             let at = midnight + rng.gen_range(0..4 * HOUR_MS);
             for _ in 0..rng.gen_range(1..=2) {
                 let (t, size) = (at + rng.gen_range(0..HOUR_MS), rng.gen_range(2..8));
-                session(rng, sink, h, t, size, 1.0);
+                session(rng, sink, h, t, size);
             }
             let times = sink.drafts[start..].iter().map(|d| d.time_ms);
             if let (Some(first), Some(last)) = (times.clone().min(), times.max()) {
@@ -58,9 +58,7 @@ pub(super) fn generate(
             if rng.gen::<f64>() < h.weekend_prob {
                 let n = poisson(rng, h.events_per_day * 0.3 * growth);
                 let stint = midnight + 10 * HOUR_MS + rng.gen_range(0..4 * HOUR_MS);
-                sittings(rng, sink, h, n, 1.0, |rng| {
-                    stint + rng.gen_range(0..2 * HOUR_MS)
-                });
+                sittings(rng, sink, h, n, |rng| stint + rng.gen_range(0..2 * HOUR_MS));
             }
             continue;
         }
@@ -70,26 +68,19 @@ pub(super) fn generate(
         let surge = actor.surge.filter(|s| s.0 == day).map_or(1.0, |s| s.1);
         let mood = lognormal(rng, 1.0, 0.3);
         let n = poisson(rng, h.events_per_day * mood * growth * surge);
-        workday(rng, sink, h, midnight, n, 1.0);
+        workday(rng, sink, h, midnight, n);
         if rng.gen::<f64>() < 0.05 {
             let evening = midnight
                 + ((h.start_hour + h.day_len + rng.gen_range(1.0..3.5)) * HOUR_MS as f64) as i64;
             let size = rng.gen_range(1..5);
-            session(rng, sink, h, evening, size, 1.0);
+            session(rng, sink, h, evening, size);
         }
     }
 }
 
 /// `n` accesses spread over the working hours of the local day starting at `midnight`.
-pub(super) fn workday(
-    rng: &mut SmallRng,
-    sink: &mut Sink,
-    h: &Human,
-    midnight: i64,
-    n: u32,
-    volume: f64,
-) {
-    sittings(rng, sink, h, n, volume, |rng| midnight + work_time(rng, h));
+fn workday(rng: &mut SmallRng, sink: &mut Sink, h: &Human, midnight: i64, n: u32) {
+    sittings(rng, sink, h, n, |rng| midnight + work_time(rng, h));
 }
 
 /// `n` accesses in sittings of a few, each sitting starting at a time drawn by `at`.
@@ -98,31 +89,23 @@ fn sittings(
     sink: &mut Sink,
     h: &Human,
     n: u32,
-    volume: f64,
     mut at: impl FnMut(&mut SmallRng) -> i64,
 ) {
     let mut left = n;
     while left > 0 {
         let size = (1 + poisson(rng, 2.0)).min(left);
         let start = at(rng);
-        session(rng, sink, h, start, size, volume);
+        session(rng, sink, h, start, size);
         left -= size;
     }
 }
 
-/// One sitting: `size` accesses to one table, tens of seconds apart; `volume` scales records.
-pub(super) fn session(
-    rng: &mut SmallRng,
-    sink: &mut Sink,
-    h: &Human,
-    at_ms: i64,
-    size: u32,
-    volume: f64,
-) {
+/// One sitting: `size` accesses to one table, tens of seconds apart.
+fn session(rng: &mut SmallRng, sink: &mut Sink, h: &Human, at_ms: i64, size: u32) {
     let Some(resource) = h.resources.pick(rng) else {
         return;
     };
-    let median = sink.cast.resources[resource as usize].median_records * h.records_factor * volume;
+    let median = sink.cast.median_records(h, resource) * h.records_factor;
     let mut t = at_ms;
     for _ in 0..size {
         let records = lognormal(rng, median, RECORDS_SIGMA).round().max(1.0) as u64;

@@ -12,6 +12,7 @@ mod catalog;
 mod draft;
 mod human;
 mod labels;
+mod machines;
 mod plan;
 mod random;
 mod service;
@@ -26,9 +27,9 @@ pub use labels::{AttackKind, AttackLabel, BenignKind, BenignLabel, Labels, World
 
 use calendar::{Calendar, DAY_MS};
 use cast::{Cast, Role};
-use catalog::BATCHES;
 use draft::{Draft, Sink};
 use human::NightWork;
+use machines::BATCHES;
 
 /// What world to generate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,8 +11,8 @@ use crate::event::Outcome;
 
 use super::calendar::{Calendar, HOUR_MS, MINUTE_MS};
 use super::cast::{Actor, Service, PODS};
-use super::catalog::{BatchDef, Cadence, SERVICES};
 use super::draft::Sink;
+use super::machines::{BatchDef, Cadence, SERVICES};
 use super::random::{lognormal, normal, poisson, within};
 
 /// Relative load at UTC hour `hour` for a service peaking at `peak`: a floor plus a daily bump.

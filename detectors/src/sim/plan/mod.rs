@@ -13,8 +13,9 @@ use rand::Rng;
 
 use super::calendar::{Calendar, DAY_MS};
 use super::cast::{Actor, Cast, Role};
-use super::catalog::{LOCATIONS, SERVICES, TEAMS};
+use super::catalog::{LOCATIONS, TEAMS};
 use super::labels::{AttackKind, BenignKind};
+use super::machines::SERVICES;
 
 mod attacks;
 

@@ -1,0 +1,188 @@
+//! Access size: how many records one access to a given resource usually returns for this actor.
+//!
+//! Windowed volume alone cannot tell a bulk export from an analyst's ordinary warehouse query: both
+//! are many times the actor's usual window. What differs is the size *per access relative to the
+//! resource*: a query on a fact table returns thousands of rows every time, an export of 7,500 rows
+//! from a CRM table whose reads return ten is not ordinary. Each actor keeps the log-size of its eight
+//! most used resources (bounded), each group a bounded table of its members' resources (the prior for
+//! a resource new to the actor). A window sums, over the accesses that have a reference, observed
+//! records against the expected ones (log-normal mean and variance), and the tail of that sum is the
+//! size evidence the volume detector requires before it alerts on its own.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::hash::FxBuild;
+use crate::stats::Moments;
+
+/// Resources whose access size an actor remembers.
+const ACTOR_RESOURCES: usize = 8;
+/// Resources whose access size a group remembers.
+const GROUP_RESOURCES: usize = 4096;
+/// Effective memory, in accesses.
+const MEMORY: f32 = 200.0;
+/// Accesses before a size is a reference.
+const MIN_N: f32 = 3.0;
+/// Log-scale variance floor: sizes of repeated reads still vary by about a third.
+const MIN_LOG_VAR: f64 = 0.1;
+
+/// Log-size of one resource's accesses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SizeEntry {
+    pub hash: u64,
+    pub log: Moments,
+}
+
+/// An actor's access sizes for its most used resources.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActorSizes {
+    entries: Vec<SizeEntry>,
+}
+
+/// A group's access sizes over its members' resources.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupSizes {
+    map: HashMap<u64, Moments, FxBuild>,
+}
+
+/// Expected records and their variance for one access (log-normal with the learned moments).
+#[inline]
+fn expectation(m: &Moments) -> (f64, f64) {
+    let v = f64::from(m.var).max(MIN_LOG_VAR);
+    let mean = (f64::from(m.mean) + 0.5 * v).exp();
+    (mean - 1.0, mean * mean * (v.exp() - 1.0))
+}
+
+/// Learns `lx = ln(1 + records)`, clipped to three deviations once the entry is established.
+#[inline]
+fn learn(m: &mut Moments, lx: f64) {
+    let lx = if m.n >= 5.0 { lx.min(f64::from(m.mean) + 3.0 * f64::from(m.var).sqrt().max(0.3)) } else { lx };
+    m.update(lx, MEMORY);
+}
+
+impl ActorSizes {
+    fn get(&self, hash: u64) -> Option<&Moments> {
+        self.entries.iter().find(|e| e.hash == hash).map(|e| &e.log)
+    }
+
+    fn learn(&mut self, hash: u64, lx: f64) {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.hash == hash) {
+            learn(&mut e.log, lx);
+            return;
+        }
+        let mut fresh = SizeEntry { hash, log: Moments::default() };
+        learn(&mut fresh.log, lx);
+        if self.entries.len() < ACTOR_RESOURCES {
+            self.entries.push(fresh);
+        } else if let Some(e) = self.entries.iter_mut().min_by(|a, b| a.log.n.total_cmp(&b.log.n)) {
+            // The least established entry gives way; counts of the others decay towards it.
+            *e = fresh;
+        }
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<SizeEntry>()
+    }
+}
+
+impl GroupSizes {
+    fn learn(&mut self, hash: u64, lx: f64) {
+        if let Some(m) = self.map.get_mut(&hash) {
+            learn(m, lx);
+        } else if self.map.len() < GROUP_RESOURCES {
+            let mut m = Moments::default();
+            learn(&mut m, lx);
+            self.map.insert(hash, m);
+        }
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.map.capacity() * (std::mem::size_of::<(u64, Moments)>() + 1)
+    }
+}
+
+/// Observed and expected records of a window's accesses that had a size reference.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SizeAcc {
+    pub observed: f64,
+    pub expected: f64,
+    pub var: f64,
+}
+
+impl SizeAcc {
+    /// `ln P(sum >= observed)` and observed/expected; `None` when no access had a reference.
+    pub fn check(&self) -> Option<(f64, f64)> {
+        (self.expected > 0.0).then(|| {
+            let ln_p = crate::stats::ln_count_sf(self.observed, self.expected.max(1.0), self.var.max(self.expected));
+            (ln_p, self.observed / self.expected.max(1.0))
+        })
+    }
+}
+
+/// Counts one successful access of `records` to resource `hash` and learns its size.
+#[inline]
+pub fn observe(acc: &mut SizeAcc, own: &mut ActorSizes, group: Option<&mut GroupSizes>, hash: u64, records: u64) {
+    let x = records as f64;
+    let reference = own.get(hash).filter(|m| m.n >= MIN_N).copied().or_else(|| {
+        group.as_ref().and_then(|g| g.map.get(&hash)).filter(|m| m.n >= MIN_N).copied()
+    });
+    if let Some(m) = reference {
+        let (e, v) = expectation(&m);
+        acc.observed += x;
+        acc.expected += e;
+        acc.var += v;
+    }
+    let lx = x.ln_1p();
+    own.learn(hash, lx);
+    if let Some(g) = group {
+        g.learn(hash, lx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(own: &mut ActorSizes, group: &mut GroupSizes, hash: u64, sizes: &[u64]) {
+        for &s in sizes {
+            observe(&mut SizeAcc::default(), own, Some(group), hash, s);
+        }
+    }
+
+    #[test]
+    fn a_big_query_on_a_table_that_always_returns_thousands_is_ordinary() {
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 1, &[800, 2500, 400, 1500, 3000, 900, 1200, 700, 2000, 600]);
+        let mut acc = SizeAcc::default();
+        observe(&mut acc, &mut own, Some(&mut group), 1, 4000);
+        assert!(acc.check().is_some_and(|(lp, _)| lp > (1e-3f64).ln()), "{:?}", acc.check());
+    }
+
+    #[test]
+    fn an_export_of_thousands_from_a_table_read_by_the_dozen_is_not() {
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 2, &[8, 12, 5, 20, 10, 9, 15, 7, 11, 6]);
+        let mut acc = SizeAcc::default();
+        observe(&mut acc, &mut own, Some(&mut group), 2, 7500);
+        assert!(acc.check().is_some_and(|(lp, r)| lp < (1e-9f64).ln() && r > 100.0), "{:?}", acc.check());
+    }
+
+    #[test]
+    fn a_resource_new_to_the_actor_is_judged_by_the_group() {
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut ActorSizes::default(), &mut group, 3, &[3, 4, 2, 5, 3, 3, 4]);
+        let mut acc = SizeAcc::default();
+        observe(&mut acc, &mut own, Some(&mut group), 3, 5000);
+        assert!(acc.check().is_some_and(|(_, r)| r > 100.0));
+    }
+
+    #[test]
+    fn an_actor_remembers_at_most_eight_resources() {
+        let mut own = ActorSizes::default();
+        for h in 0..20 {
+            observe(&mut SizeAcc::default(), &mut own, None, h, 10);
+        }
+        assert_eq!(own.entries.len(), ACTOR_RESOURCES);
+    }
+}

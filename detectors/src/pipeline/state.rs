@@ -1,0 +1,132 @@
+//! Per-actor and per-group state: every detector's share, in one struct each so that memory per actor
+//! can be measured and the whole thing snapshotted with serde.
+
+use serde::{Deserialize, Serialize};
+
+use super::window::WindowAcc;
+use crate::detect::origin::OriginState;
+use crate::detect::population::ShiftState;
+use crate::detect::size::{ActorSizes, GroupSizes};
+use crate::detect::sustained::SustainedState;
+use crate::detect::time_of_day::HourProfile;
+use crate::detect::volume::{VolumeState, SLOTS};
+use crate::event::ActorType;
+use crate::stats::sketch::RecentSet;
+use crate::stats::Moments;
+
+/// Everything remembered about one actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ActorState {
+    pub name: Box<str>,
+    pub group: u32,
+    pub kind: ActorType,
+    pub first_ms: i64,
+    pub last_alert_ms: i64,
+    pub win: WindowAcc,
+    /// Day being accumulated (`i64::MIN`: none), its records and active hours.
+    pub day: i64,
+    pub day_records: u64,
+    pub day_hours: u32,
+    /// Day on which the peer check last reported (one report per day).
+    pub peer_day: i64,
+    /// Records read today at hours unusual for the actor, and the day the time-of-day check reported.
+    pub odd_records: u64,
+    pub odd_day: i64,
+    pub volume: VolumeState,
+    pub sizes: ActorSizes,
+    pub sustained: SustainedState,
+    pub breadth: Moments,
+    pub denied: Moments,
+    pub hours: HourProfile,
+    pub known: RecentSet,
+    pub origin: OriginState,
+}
+
+impl ActorState {
+    pub fn new(name: &str, group: u32, kind: ActorType, first_ms: i64) -> Self {
+        ActorState {
+            name: name.into(),
+            group,
+            kind,
+            first_ms,
+            last_alert_ms: i64::MIN,
+            win: WindowAcc::default(),
+            day: i64::MIN,
+            day_records: 0,
+            day_hours: 0,
+            peer_day: i64::MIN,
+            odd_records: 0,
+            odd_day: i64::MIN,
+            volume: VolumeState::default(),
+            sizes: ActorSizes::default(),
+            sustained: SustainedState::default(),
+            breadth: Moments::default(),
+            denied: Moments::default(),
+            hours: HourProfile::default(),
+            known: RecentSet::default(),
+            origin: OriginState::default(),
+        }
+    }
+
+    /// Bytes this actor holds, inline and on the heap.
+    pub fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.name.len()
+            + self.win.heap_bytes()
+            + self.volume.heap_bytes()
+            + self.sizes.heap_bytes()
+            + self.known.heap_bytes()
+            + self.origin.heap_bytes()
+    }
+}
+
+/// A peer group: its members' baselines pooled, and its shift episode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct GroupState {
+    pub name: Box<str>,
+    /// True when the "group" is an actor without `actor_group`: it has no peers.
+    pub solo: bool,
+    pub members: u32,
+    pub volume: VolumeState,
+    pub sizes: GroupSizes,
+    /// Members' daily totals (one observation per active member-day).
+    pub daily: Moments,
+    pub breadth: Moments,
+    pub hours: HourProfile,
+    pub known: RecentSet,
+    /// Members active per window, per seasonal slot (only windows with any member active).
+    pub activity: Vec<Moments>,
+    pub shift: ShiftState,
+}
+
+impl GroupState {
+    pub fn new(name: &str, solo: bool) -> Self {
+        GroupState {
+            name: name.into(),
+            solo,
+            members: 0,
+            volume: VolumeState::default(),
+            sizes: GroupSizes::default(),
+            daily: Moments::default(),
+            breadth: Moments::default(),
+            hours: HourProfile::default(),
+            known: RecentSet::default(),
+            activity: vec![Moments::default(); SLOTS],
+            shift: ShiftState { factor: 1.0, ..ShiftState::default() },
+        }
+    }
+
+    /// The group as a source of peer baselines: `None` for a solo actor.
+    pub fn peers(&self) -> Option<&GroupState> {
+        (!self.solo).then_some(self)
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.name.len()
+            + self.volume.heap_bytes()
+            + self.sizes.heap_bytes()
+            + self.known.heap_bytes()
+            + self.activity.capacity() * std::mem::size_of::<Moments>()
+    }
+}
