@@ -41,6 +41,7 @@ pub async fn run(
     let state = AppState {
         store,
         ingest_permits: Arc::new(Semaphore::new(config.ingest.max_inflight_requests)),
+        detection: engine.progress.clone(),
         config: Arc::new(config),
         writer,
     };

@@ -2,15 +2,12 @@
 //! schema and `labels.json`) for `eval`, demos and load tests.
 
 use clap::Args;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::ingest::encode_event;
 use detectors::sim::{simulate, SimConfig};
-use detectors::{ActorType, Outcome, OwnedEvent};
-
-use crate::engine::record::rfc3339;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -48,7 +45,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let events_path = args.out.join("events.ndjson");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&events_path)?);
     for event in &world.events {
-        serde_json::to_writer(&mut out, &wire(event))?;
+        serde_json::to_writer(&mut out, &encode_event(event))?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
@@ -63,60 +60,4 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         labels_path.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// An event in the native wire schema of DESIGN.md, omitting defaults.
-#[derive(Serialize)]
-struct WireOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_id: Option<&'a str>,
-    time: String,
-    actor: &'a str,
-    #[serde(skip_serializing_if = "is_user")]
-    actor_type: ActorType,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    actor_group: Option<&'a str>,
-    action: &'a str,
-    resource: &'a str,
-    records: u64,
-    #[serde(skip_serializing_if = "is_zero")]
-    bytes: u64,
-    #[serde(skip_serializing_if = "is_success")]
-    outcome: Outcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sensitivity: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_ip: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<&'a str>,
-}
-
-fn is_user(t: &ActorType) -> bool {
-    *t == ActorType::User
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
-fn is_success(o: &Outcome) -> bool {
-    *o == Outcome::Success
-}
-
-fn wire(e: &OwnedEvent) -> WireOut<'_> {
-    WireOut {
-        event_id: e.event_id.as_deref(),
-        time: rfc3339(e.time_ms),
-        actor: &e.actor,
-        actor_type: e.actor_type,
-        actor_group: e.actor_group.as_deref(),
-        action: &e.action,
-        resource: &e.resource,
-        records: e.records,
-        bytes: e.bytes,
-        outcome: e.outcome,
-        sensitivity: e.sensitivity.as_deref(),
-        source_ip: e.source_ip.as_deref(),
-        region: e.region.as_deref(),
-    }
 }

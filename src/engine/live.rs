@@ -8,6 +8,7 @@
 //! After a crash, events past the cursor are replayed; their alerts have the same ids and are
 //! recognised as already stored.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,14 +43,38 @@ struct SavedShards {
 }
 
 enum ShardMsg {
-    Events(Vec<StoredEvent>),
+    /// The shard's part of a page, and the last event id of the whole page.
+    Events(Vec<StoredEvent>, i64),
     Snapshot(oneshot::Sender<Snapshot>),
+}
+
+/// How far detection has got: each shard's last fully processed event id (alerts stored).
+pub struct EngineProgress {
+    shards: Vec<AtomicI64>,
+}
+
+impl EngineProgress {
+    fn new(shards: usize, cursor: i64) -> Self {
+        Self {
+            shards: (0..shards).map(|_| AtomicI64::new(cursor)).collect(),
+        }
+    }
+
+    /// Every event with an id up to this one has been through the detectors.
+    pub fn processed(&self) -> i64 {
+        self.shards
+            .iter()
+            .map(|s| s.load(Ordering::Acquire))
+            .min()
+            .unwrap_or(0)
+    }
 }
 
 /// Controls a running engine.
 pub struct EngineHandle {
     /// Woken by the writer after each commit.
     pub wake: Arc<Notify>,
+    pub progress: Arc<EngineProgress>,
     stop: Arc<Notify>,
     task: JoinHandle<anyhow::Result<()>>,
 }
@@ -68,12 +93,19 @@ pub async fn start(
     settings: EngineSettings,
 ) -> anyhow::Result<EngineHandle> {
     let (pipelines, cursor) = restore(store.as_ref(), &settings).await?;
+    let progress = Arc::new(EngineProgress::new(pipelines.len(), cursor));
     let mut senders = Vec::new();
     let mut shard_tasks = Vec::new();
-    for pipeline in pipelines {
+    for (shard, pipeline) in pipelines.into_iter().enumerate() {
         let (tx, rx) = mpsc::channel(4);
         senders.push(tx);
-        shard_tasks.push(tokio::spawn(run_shard(pipeline, rx, store.clone())));
+        let shard = Shard {
+            pipeline,
+            store: store.clone(),
+            progress: progress.clone(),
+            index: shard,
+        };
+        shard_tasks.push(tokio::spawn(shard.run(rx)));
     }
     let wake = Arc::new(Notify::new());
     let stop = Arc::new(Notify::new());
@@ -84,7 +116,12 @@ pub async fn start(
         cursor,
     };
     let task = tokio::spawn(tailer.run(wake.clone(), stop.clone(), shard_tasks));
-    Ok(EngineHandle { wake, stop, task })
+    Ok(EngineHandle {
+        wake,
+        progress,
+        stop,
+        task,
+    })
 }
 
 async fn restore(
@@ -193,18 +230,18 @@ impl Tailer {
 
     async fn dispatch(&self, page: Vec<StoredEvent>) -> anyhow::Result<()> {
         let shards = self.senders.len();
+        let upto = page.last().map_or(self.cursor, |e| e.id);
         let mut parts: Vec<Vec<StoredEvent>> = (0..shards).map(|_| Vec::new()).collect();
         for event in page {
             let shard = shard_of(&event.event.as_detector_event(), shards);
             parts[shard].push(event);
         }
+        // Every shard hears of every page, so each can report progress up to its last id.
         for (sender, part) in self.senders.iter().zip(parts) {
-            if !part.is_empty() {
-                sender
-                    .send(ShardMsg::Events(part))
-                    .await
-                    .context("shard stopped")?;
-            }
+            sender
+                .send(ShardMsg::Events(part, upto))
+                .await
+                .context("shard stopped")?;
         }
         Ok(())
     }
@@ -238,24 +275,31 @@ impl Tailer {
     }
 }
 
-async fn run_shard(
-    mut pipeline: Pipeline,
-    mut rx: mpsc::Receiver<ShardMsg>,
+/// One shard's task: its pipeline, and where to store alerts and report progress.
+struct Shard {
+    pipeline: Pipeline,
     store: Arc<dyn Store>,
-) {
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            ShardMsg::Events(events) => {
-                let mut alerts = Vec::new();
-                for stored in &events {
-                    alerts.extend(pipeline.observe(&stored.event.as_detector_event()));
+    progress: Arc<EngineProgress>,
+    index: usize,
+}
+
+impl Shard {
+    async fn run(mut self, mut rx: mpsc::Receiver<ShardMsg>) {
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                ShardMsg::Events(events, upto) => {
+                    let mut alerts = Vec::new();
+                    for stored in &events {
+                        alerts.extend(self.pipeline.observe(&stored.event.as_detector_event()));
+                    }
+                    if !alerts.is_empty() {
+                        persist(self.store.as_ref(), &alerts).await;
+                    }
+                    self.progress.shards[self.index].store(upto, Ordering::Release);
                 }
-                if !alerts.is_empty() {
-                    persist(store.as_ref(), &alerts).await;
+                ShardMsg::Snapshot(reply) => {
+                    let _ = reply.send(self.pipeline.snapshot());
                 }
-            }
-            ShardMsg::Snapshot(reply) => {
-                let _ = reply.send(pipeline.snapshot());
             }
         }
     }

@@ -12,7 +12,7 @@ pub mod record;
 pub mod replay;
 pub mod route;
 
-pub use live::{start, EngineHandle, EngineSettings};
+pub use live::{start, EngineHandle, EngineProgress, EngineSettings};
 pub use record::{alert_json, alert_record, AlertJson};
 pub use replay::replay;
 pub use route::{shard_of, Shards};

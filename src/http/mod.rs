@@ -16,6 +16,7 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use crate::engine::EngineProgress;
 use crate::ingest::WriterHandle;
 use crate::store::Store;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub writer: WriterHandle,
     /// Permits for ingest requests in flight: taken before the body is read.
     pub ingest_permits: Arc<Semaphore>,
+    /// How far the detection engine has got.
+    pub detection: Arc<EngineProgress>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -33,5 +33,10 @@ async fn readyz(_auth: Auth<Read>, State(state): State<AppState>) -> Result<Json
 }
 
 async fn stats(_auth: Auth<Read>, State(state): State<AppState>) -> Result<Json<Stats>, Error> {
-    Ok(Json(state.store.stats().await?))
+    let mut stats = state.store.stats().await?;
+    stats.events_pending_detection = state
+        .store
+        .count_events_after(state.detection.processed())
+        .await?;
+    Ok(Json(stats))
 }

@@ -5,6 +5,7 @@
 //! `writer` commits the events of many concurrent requests in one transaction (group commit).
 
 mod body;
+mod encode;
 mod split;
 mod validate;
 mod wire;
@@ -13,6 +14,7 @@ mod writer;
 use serde::Serialize;
 
 pub use body::{decode_body, BodyError, BodyFormat};
+pub use encode::{encode_event, WireOut};
 pub use split::{split_items, Item, SplitError};
 pub use validate::{validate_item, Limits};
 pub use writer::{spawn_writer, WriteError, WriterHandle};

@@ -59,6 +59,8 @@ pub trait Store: Send + Sync + 'static {
     /// Events with `id > after_id` in id order, at most `limit`.
     async fn events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>>;
     async fn count_events(&self) -> StoreResult<i64>;
+    /// Events with `id > after_id` (the detection engine's lag behind its cursor).
+    async fn count_events_after(&self, after_id: i64) -> StoreResult<i64>;
 
     async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()>;
     async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>>;

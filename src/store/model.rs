@@ -136,6 +136,8 @@ pub struct Stats {
     pub alerts_open: i64,
     pub incidents_open: i64,
     pub outbox_pending: i64,
+    /// Stored events the detection engine has not processed yet (its lag).
+    pub events_pending_detection: i64,
 }
 
 pub(crate) fn actor_type_code(t: ActorType) -> i16 {

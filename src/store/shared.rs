@@ -58,6 +58,13 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn count_events_after(&self, after_id: i64) -> $crate::store::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT count(*) FROM events WHERE id > $1")
+                    .bind(after_id)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
             async fn insert_api_key(
                 &self,
                 key: &$crate::store::NewApiKey,

@@ -1,48 +1,10 @@
 //! SIGKILL while clients post: after a restart, every event that got a `202` is present.
 
-use crate::helpers::{fresh_database, ndjson, Backend};
+use crate::helpers::{fresh_database, ndjson, start_server, Backend};
 use crate::on_both_backends;
 use accesswatch::store::{self, Scope};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-/// Starts `accesswatch serve` on a free port and returns it with its base URL.
-async fn start_server(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accesswatch"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            database_url,
-        ])
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn accesswatch");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let url = loop {
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("server did not start in 30 s")
-            .expect("read stderr")
-            .expect("server exited before listening");
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, url)
-}
 
 async fn events_acknowledged_before_a_sigkill_survive_it(backend: Backend) {
     let Some((database_url, _dir)) = fresh_database(backend).await else {
@@ -54,7 +16,7 @@ async fn events_acknowledged_before_a_sigkill_survive_it(backend: Backend) {
             .await
             .unwrap()
     };
-    let (mut server, url) = start_server(&database_url).await;
+    let (mut server, url) = start_server(&database_url, &[]).await;
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let client = reqwest::Client::new();
     let mut posters = Vec::new();
@@ -96,7 +58,7 @@ async fn events_acknowledged_before_a_sigkill_survive_it(backend: Backend) {
         acknowledged.len()
     );
 
-    let (mut restarted, url) = start_server(&database_url).await;
+    let (mut restarted, url) = start_server(&database_url, &[]).await;
     let health = client.get(format!("{url}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let store = store::open(&database_url).await.unwrap();

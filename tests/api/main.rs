@@ -7,5 +7,6 @@ mod helpers;
 
 mod auth;
 mod crash;
+mod detection;
 mod ingest;
 mod store_contract;
