@@ -11,6 +11,7 @@
 //! - [`app`] — wiring and the `run(config, listener, shutdown)` entry point shared by `main` and tests.
 //! - [`cli`] — the `accesswatch` command line.
 //! - [`telemetry`] — tracing setup.
+//! - [`web`] — the `/ui` pages: alerts, explanations, volume charted against the baseline.
 
 pub mod app;
 pub mod cli;
@@ -21,3 +22,4 @@ pub mod ingest;
 pub mod keys;
 pub mod store;
 pub mod telemetry;
+pub mod web;

@@ -144,13 +144,16 @@ async fn restore(
         );
         return Ok((fresh()?, 0));
     }
-    let saved: SavedShards =
-        serde_json::from_str(&state.snapshot).context("reading the engine snapshot")?;
-    let restored: Result<Vec<Pipeline>, _> = saved
-        .pipelines
-        .into_iter()
-        .map(|s| Pipeline::restore(settings.detectors.clone(), s))
-        .collect();
+    let restored = serde_json::from_str::<SavedShards>(&state.snapshot)
+        .map_err(|e| e.to_string())
+        .and_then(|saved| {
+            saved
+                .pipelines
+                .into_iter()
+                .map(|s| Pipeline::restore(settings.detectors.clone(), s))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        });
     match restored {
         Ok(pipelines) => {
             tracing::info!(cursor = state.cursor_id, "engine restored from snapshot");

@@ -2,7 +2,7 @@
 //! (`Auth<Read>`), so no route can forget to check.
 
 use axum::extract::FromRequestParts;
-use axum::http::{header, request::Parts};
+use axum::http::{header, request::Parts, Method};
 use std::marker::PhantomData;
 
 use super::error::Error;
@@ -42,12 +42,8 @@ impl<S: Needs> FromRequestParts<AppState> for Auth<S> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+        let presented = bearer(parts)
+            .or_else(|| ui_cookie(parts))
             .filter(|k| keys::looks_like_key(k))
             .ok_or(Error::Unauthorized)?;
         let key = state
@@ -65,3 +61,30 @@ impl<S: Needs> FromRequestParts<AppState> for Auth<S> {
         })
     }
 }
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// The web UI's session cookie, honoured for safe (GET/HEAD) requests only so a cross-site form
+/// cannot act with it (the cookie is also `SameSite=Strict`).
+fn ui_cookie(parts: &Parts) -> Option<&str> {
+    if !(parts.method == Method::GET || parts.method == Method::HEAD) {
+        return None;
+    }
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(UI_COOKIE)?.strip_prefix('='))
+}
+
+/// Name of the web UI's session cookie.
+pub const UI_COOKIE: &str = "aw_key";

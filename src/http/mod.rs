@@ -20,6 +20,7 @@ use crate::engine::EngineProgress;
 use crate::ingest::WriterHandle;
 use crate::store::Store;
 
+pub use auth::{Admin, Auth, Ingest, Read, UI_COOKIE};
 pub use error::Error;
 
 /// What every handler can reach.
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(ops::router())
         .merge(keys::router())
+        .merge(crate::web::router())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
 }

@@ -59,6 +59,13 @@ pub trait Store: Send + Sync + 'static {
     /// Events with `id > after_id` in id order, at most `limit`.
     async fn events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>>;
     async fn count_events(&self) -> StoreResult<i64>;
+    /// Records read by `actor` per hour (`(hour start ms, records)`) in `[since_ms, until_ms)`.
+    async fn actor_hourly_records(
+        &self,
+        actor: &str,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<(i64, i64)>>;
     /// Events with `id > after_id` (the detection engine's lag behind its cursor).
     async fn count_events_after(&self, after_id: i64) -> StoreResult<i64>;
 

@@ -58,6 +58,28 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn actor_hourly_records(
+                &self,
+                actor: &str,
+                since_ms: i64,
+                until_ms: i64,
+            ) -> $crate::store::StoreResult<Vec<(i64, i64)>> {
+                let rows = sqlx::query(
+                    "SELECT (ts_ms / 3600000) * 3600000 AS hour, CAST(sum(records) AS BIGINT) AS records \
+                     FROM events WHERE ts_ms >= $1 AND ts_ms < $2 AND actor = $3 \
+                     GROUP BY (ts_ms / 3600000) ORDER BY 1",
+                )
+                .bind(since_ms)
+                .bind(until_ms)
+                .bind(actor)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .iter()
+                    .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
+                    .collect::<Result<_, sqlx::Error>>()?)
+            }
+
             async fn count_events_after(&self, after_id: i64) -> $crate::store::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT count(*) FROM events WHERE id > $1")
                     .bind(after_id)

@@ -117,6 +117,8 @@ async fn live_ingest_raises_the_alerts_replay_raises_even_across_a_sigkill(backe
     first.start_kill().unwrap();
     first.wait().await.unwrap();
 
+    // A new client: the restarted server may get the same port, and pooled connections are dead.
+    let client = reqwest::Client::new();
     let (mut second, url) = start_server(&database_url, &["--config", &config_arg]).await;
     post_all(&client, &url, &ingest, &lines[half..]).await;
     wait_for_detection(&client, &url, &read).await;

@@ -200,6 +200,7 @@ pub async fn start_server(database_url: &str, extra_args: &[&str]) -> (Child, St
             "--database-url",
             database_url,
         ])
+        .args(extra_args)
         .env("RUST_LOG", "warn")
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -221,6 +222,10 @@ pub async fn start_server(database_url: &str, extra_args: &[&str]) -> (Child, St
         }
     };
     // Keep draining stderr so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            eprintln!("[server] {line}");
+        }
+    });
     (child, url)
 }

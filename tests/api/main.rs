@@ -10,3 +10,4 @@ mod crash;
 mod detection;
 mod ingest;
 mod store_contract;
+mod ui;

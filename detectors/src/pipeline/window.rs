@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::alert::ResourceCount;
 use crate::detect::size::SizeAcc;
+use crate::detect::volume::Model;
 use crate::event::{Event, Outcome};
 use crate::stats::sketch::Distinct;
 
@@ -65,8 +66,12 @@ pub(crate) struct WindowAcc {
     /// Records of accesses with a size reference, against their expectation.
     pub size: SizeAcc,
     /// Records at which the window alerts before it closes (`f64::INFINITY`: never).
+    /// JSON has no infinity: it is written as `null` and read back from it.
+    #[serde(deserialize_with = "null_is_never")]
     pub fire_at: f64,
     pub fired: bool,
+    /// The records baseline for this window, computed once when it opens.
+    pub rec_model: Option<Model>,
     /// Per configured rule: matching records so far, and whether it already fired.
     pub rules: Vec<(u64, bool)>,
     pub novel: Vec<NovelAccess>,
@@ -92,6 +97,7 @@ impl WindowAcc {
         self.size = SizeAcc::default();
         self.fire_at = f64::INFINITY;
         self.fired = false;
+        self.rec_model = None;
         self.rules.clear();
         self.rules.resize(rules, (0, false));
         self.novel.clear();
@@ -182,17 +188,33 @@ impl WindowAcc {
 
     /// Heaviest resources, largest first.
     pub fn top_resources(&self) -> Vec<ResourceCount> {
-        let mut v: Vec<ResourceCount> = self.top.get(..self.top_used).unwrap_or_default()
+        let mut v: Vec<ResourceCount> = self
+            .top
+            .get(..self.top_used)
+            .unwrap_or_default()
             .iter()
-            .map(|s| ResourceCount { resource: s.name.clone(), records: s.records, events: s.events })
+            .map(|s| ResourceCount {
+                resource: s.name.clone(),
+                records: s.records,
+                events: s.events,
+            })
             .collect();
-        v.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.resource.cmp(&b.resource)));
+        v.sort_by(|a, b| {
+            b.records
+                .cmp(&a.records)
+                .then_with(|| a.resource.cmp(&b.resource))
+        });
         v
     }
 
     /// Evidence ids, largest reads first.
     pub fn event_ids(&self) -> Vec<String> {
-        let mut v: Vec<&IdSlot> = self.ids.get(..self.ids_used).unwrap_or_default().iter().collect();
+        let mut v: Vec<&IdSlot> = self
+            .ids
+            .get(..self.ids_used)
+            .unwrap_or_default()
+            .iter()
+            .collect();
         v.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.id.cmp(&b.id)));
         v.into_iter().map(|s| s.id.clone()).collect()
     }
@@ -206,4 +228,9 @@ impl WindowAcc {
             + self.rules.capacity() * std::mem::size_of::<(u64, bool)>()
             + self.novel.capacity() * std::mem::size_of::<NovelAccess>()
     }
+}
+
+/// Reads `fire_at`, mapping the `null` that JSON writes for infinity back to "never".
+fn null_is_never<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
