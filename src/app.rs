@@ -38,6 +38,10 @@ pub async fn run(
     )
     .await
     .context("starting the event writer")?;
+    let retention = tokio::spawn(crate::retention::run(
+        store.clone(),
+        config.retention.clone(),
+    ));
     let state = AppState {
         store,
         ingest_permits: Arc::new(Semaphore::new(config.ingest.max_inflight_requests)),
@@ -53,6 +57,7 @@ pub async fn run(
     // The router (and with it every writer handle) is dropped: the writer commits what is queued.
     writer_task.await.context("event writer panicked")?;
     engine.shutdown().await?;
+    retention.abort();
     tracing::info!("stopped");
     Ok(())
 }

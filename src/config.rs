@@ -35,6 +35,7 @@ pub struct Config {
     pub engine: EngineConfig,
     /// Detector thresholds and windows (see docs/DETECTORS.md).
     pub detectors: detectors::Config,
+    pub retention: crate::retention::RetentionConfig,
 }
 
 /// How the detection engine runs inside `serve`.
@@ -116,6 +117,7 @@ impl Default for Config {
             ingest: IngestConfig::default(),
             engine: EngineConfig::default(),
             detectors: detectors::Config::default(),
+            retention: crate::retention::RetentionConfig::default(),
         }
     }
 }
@@ -255,6 +257,7 @@ impl fmt::Debug for Config {
             .field("ingest", &self.ingest)
             .field("engine", &self.engine)
             .field("detectors", &self.detectors)
+            .field("retention", &self.retention)
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 //! - [`ingest`] — request body → validated events → group commit by a single writer.
 //! - [`engine`] — runs the `detectors` pipelines over the event log (live) or a file (replay).
 //! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
+//! - [`retention`] — stored events expire (privacy by design for our own access logs).
 //! - [`keys`] — API key generation and hashing.
 //! - [`app`] — wiring and the `run(config, listener, shutdown)` entry point shared by `main` and tests.
 //! - [`cli`] — the `accesswatch` command line.
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod retention;
 pub mod store;
 pub mod telemetry;
 pub mod web;

@@ -66,6 +66,8 @@ pub trait Store: Send + Sync + 'static {
         since_ms: i64,
         until_ms: i64,
     ) -> StoreResult<Vec<(i64, i64)>>;
+    /// Deletes up to `limit` events older than `before_ms`; returns how many went.
+    async fn delete_events_before(&self, before_ms: i64, limit: i64) -> StoreResult<u64>;
     /// Events with `id > after_id` (the detection engine's lag behind its cursor).
     async fn count_events_after(&self, after_id: i64) -> StoreResult<i64>;
 

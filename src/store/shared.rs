@@ -80,6 +80,22 @@ macro_rules! impl_store {
                     .collect::<Result<_, sqlx::Error>>()?)
             }
 
+            async fn delete_events_before(
+                &self,
+                before_ms: i64,
+                limit: i64,
+            ) -> $crate::store::StoreResult<u64> {
+                let done = sqlx::query(
+                    "DELETE FROM events WHERE id IN \
+                     (SELECT id FROM events WHERE ts_ms < $1 ORDER BY ts_ms LIMIT $2)",
+                )
+                .bind(before_ms)
+                .bind(limit)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn count_events_after(&self, after_id: i64) -> $crate::store::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT count(*) FROM events WHERE id > $1")
                     .bind(after_id)

@@ -122,3 +122,31 @@ async fn api_keys_are_unique_by_name_and_revocable_once(backend: Backend) {
     assert_eq!(store.list_api_keys().await.unwrap()[0].revoked_ms, Some(9));
 }
 on_both_backends!(api_keys_are_unique_by_name_and_revocable_once);
+
+async fn expired_events_are_swept_and_recent_ones_kept(backend: Backend) {
+    let Some((url, _dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let store = store::open(&url).await.unwrap();
+    let events = (0..25_000)
+        .map(|i| {
+            new_event(
+                None,
+                None,
+                if i < 20_500 { 1_000 + i } else { 5_000_000 + i },
+            )
+        })
+        .collect();
+    let batch = EventBatch {
+        events,
+        ..EventBatch::default()
+    };
+    store.append_events(&batch).await.unwrap();
+    let swept = accesswatch::retention::sweep(store.as_ref(), 1_000_000)
+        .await
+        .unwrap();
+    assert_eq!(swept, 20_500);
+    assert_eq!(store.count_events().await.unwrap(), 4_500);
+    assert!(store.events_after(0, 1).await.unwrap()[0].event.ts_ms >= 5_000_000);
+}
+on_both_backends!(expired_events_are_swept_and_recent_ones_kept);
