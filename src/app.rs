@@ -34,13 +34,14 @@ pub async fn run(
         store.clone(),
         config.ingest.max_commit_events,
         config.ingest.max_inflight_requests,
-        engine.wake.clone(),
+        engine.committed.clone(),
     )
     .await
     .context("starting the event writer")?;
     let retention = tokio::spawn(crate::retention::run(
         store.clone(),
         config.retention.clone(),
+        engine.progress.clone(),
     ));
     let state = AppState {
         store,

@@ -126,7 +126,7 @@ const JURISDICTIONS: [&str; 4] = ["IN", "DE", "US-CA", "FR"];
 
 /// `count` events with unique ids; roughly 280 bytes each, like a real access log line.
 fn ndjson_batch(run_id: i64, first: u64, count: usize, actors: u64) -> String {
-    let now = chrono::Utc::now();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut out = String::with_capacity(count * 300);
     for n in first..first + count as u64 {
         let mix = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -137,7 +137,7 @@ fn ndjson_batch(run_id: i64, first: u64, count: usize, actors: u64) -> String {
             "{{\"event_id\":\"bench-{run_id}-{n}\",\"time\":\"{}\",\"actor\":\"user{actor}@example.com\",\
              \"actor_group\":\"team{}\",\"action\":\"{}\",\"resource\":\"db.customers.t{}\",\"records\":{},\
              \"bytes\":{},\"sensitivity\":\"{}\",\"subject_jurisdictions\":[\"{}\"],\"source_ip\":\"10.0.{}.{}\"}}",
-            now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            now,
             actor % 40,
             ACTIONS[i],
             mix % 50,

@@ -1,8 +1,9 @@
 //! The live engine: tails the event log, so live ingest, recovery after a crash and the first
 //! start on a database with history are one code path.
 //!
-//! A tailer reads committed events after its cursor (woken by the writer after each commit, or by
-//! a poll), routes them to one task per shard, and every so often asks each shard for a snapshot
+//! The writer hands each commit over in memory; when a hand-off was skipped (the engine was busy),
+//! after a restart, or on a poll, the tailer reads events after its cursor from the store instead.
+//! It routes them to one task per shard, and every so often asks each shard for a snapshot
 //! *after* the events it sent: the snapshots and the cursor are saved together. Shards persist
 //! their alerts before answering a snapshot, so a saved cursor never covers an unsaved alert.
 //! After a crash, events past the cursor are replayed; their alerts have the same ids and are
@@ -20,7 +21,8 @@ use tokio::task::JoinHandle;
 
 use super::record::alert_record;
 use super::route::shard_of;
-use crate::store::{EngineState, Store, StoredEvent};
+use crate::ingest::Committed;
+use crate::store::{EngineState, NewEvent, Store};
 
 /// How the live engine runs.
 #[derive(Debug, Clone)]
@@ -43,8 +45,8 @@ struct SavedShards {
 }
 
 enum ShardMsg {
-    /// The shard's part of a page, and the last event id of the whole page.
-    Events(Vec<StoredEvent>, i64),
+    /// The shard's part of a step, and the last event id of the whole step.
+    Events(Vec<NewEvent>, i64),
     Snapshot(oneshot::Sender<Snapshot>),
 }
 
@@ -72,8 +74,8 @@ impl EngineProgress {
 
 /// Controls a running engine.
 pub struct EngineHandle {
-    /// Woken by the writer after each commit.
-    pub wake: Arc<Notify>,
+    /// The writer offers each commit here (see [`Committed`]).
+    pub committed: mpsc::Sender<Committed>,
     pub progress: Arc<EngineProgress>,
     stop: Arc<Notify>,
     task: JoinHandle<anyhow::Result<()>>,
@@ -107,17 +109,20 @@ pub async fn start(
         };
         shard_tasks.push(tokio::spawn(shard.run(rx)));
     }
-    let wake = Arc::new(Notify::new());
+    // A few commits of slack; beyond that the writer skips the hand-off and we read the store.
+    let (committed, handoff) = mpsc::channel(16);
     let stop = Arc::new(Notify::new());
     let tailer = Tailer {
         store,
         settings,
         senders,
         cursor,
+        since_snapshot: 0,
+        last_snapshot: Instant::now(),
     };
-    let task = tokio::spawn(tailer.run(wake.clone(), stop.clone(), shard_tasks));
+    let task = tokio::spawn(tailer.run(handoff, stop.clone(), shard_tasks));
     Ok(EngineHandle {
-        wake,
+        committed,
         progress,
         stop,
         task,
@@ -171,57 +176,39 @@ struct Tailer {
     settings: EngineSettings,
     senders: Vec<mpsc::Sender<ShardMsg>>,
     cursor: i64,
+    since_snapshot: u64,
+    last_snapshot: Instant,
 }
 
 impl Tailer {
     async fn run(
         mut self,
-        wake: Arc<Notify>,
+        mut handoff: mpsc::Receiver<Committed>,
         stop: Arc<Notify>,
         shard_tasks: Vec<JoinHandle<()>>,
     ) -> anyhow::Result<()> {
-        let mut since_snapshot = 0u64;
-        let mut last_snapshot = Instant::now();
-        let mut stopping = false;
+        let mut handoff_open = true;
+        self.catch_up().await?;
         loop {
-            let page = match self
-                .store
-                .events_after(self.cursor, self.settings.page_size)
-                .await
-            {
-                Ok(page) => page,
-                Err(e) => {
-                    tracing::warn!(error = %e, "engine cannot read events; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
-                }
-            };
-            let full = page.len() as i64 >= self.settings.page_size;
-            if let Some(last) = page.last() {
-                self.cursor = last.id;
-                since_snapshot += page.len() as u64;
-                self.dispatch(page).await?;
-            }
-            let due = since_snapshot >= self.settings.snapshot_every_events
-                || (since_snapshot > 0 && last_snapshot.elapsed() >= self.settings.snapshot_every);
-            if due {
-                self.snapshot().await?;
-                since_snapshot = 0;
-                last_snapshot = Instant::now();
-            }
-            if full {
-                continue;
-            }
-            if stopping {
-                break;
-            }
             tokio::select! {
-                () = wake.notified() => {}
-                () = stop.notified() => stopping = true,
-                () = tokio::time::sleep(self.settings.poll_every) => {}
+                committed = handoff.recv(), if handoff_open => match committed {
+                    Some(c) if c.last_id <= self.cursor => {}
+                    Some(c) if c.first_id == self.cursor + 1 => {
+                        self.dispatch(c.events, c.last_id).await?;
+                    }
+                    // A commit was skipped while the engine was busy: read the gap from the store.
+                    Some(_) => self.catch_up().await?,
+                    None => handoff_open = false,
+                },
+                () = stop.notified() => break,
+                () = tokio::time::sleep(self.settings.poll_every) => self.catch_up().await?,
+            }
+            if self.snapshot_due() {
+                self.snapshot().await?;
             }
         }
-        if since_snapshot > 0 {
+        self.catch_up().await?;
+        if self.since_snapshot > 0 {
             self.snapshot().await?;
         }
         drop(self.senders);
@@ -231,25 +218,63 @@ impl Tailer {
         Ok(())
     }
 
-    async fn dispatch(&self, page: Vec<StoredEvent>) -> anyhow::Result<()> {
+    /// Reads every stored event past the cursor (after a restart, a skipped hand-off, or writes
+    /// by another process), page by page.
+    async fn catch_up(&mut self) -> anyhow::Result<()> {
+        loop {
+            let page = match self
+                .store
+                .events_after(self.cursor, self.settings.page_size)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::warn!(error = %e, "engine cannot read events; will retry");
+                    return Ok(());
+                }
+            };
+            let full = page.len() as i64 >= self.settings.page_size;
+            let Some(last) = page.last().map(|e| e.id) else {
+                return Ok(());
+            };
+            self.dispatch(page.into_iter().map(|e| e.event).collect(), last)
+                .await?;
+            if self.snapshot_due() {
+                self.snapshot().await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    fn snapshot_due(&self) -> bool {
+        self.since_snapshot >= self.settings.snapshot_every_events
+            || (self.since_snapshot > 0
+                && self.last_snapshot.elapsed() >= self.settings.snapshot_every)
+    }
+
+    /// Routes events (all with ids up to `upto`) to their shards and moves the cursor.
+    async fn dispatch(&mut self, events: Vec<NewEvent>, upto: i64) -> anyhow::Result<()> {
         let shards = self.senders.len();
-        let upto = page.last().map_or(self.cursor, |e| e.id);
-        let mut parts: Vec<Vec<StoredEvent>> = (0..shards).map(|_| Vec::new()).collect();
-        for event in page {
-            let shard = shard_of(&event.event.as_detector_event(), shards);
+        self.since_snapshot += events.len() as u64;
+        let mut parts: Vec<Vec<NewEvent>> = (0..shards).map(|_| Vec::new()).collect();
+        for event in events {
+            let shard = shard_of(&event.as_detector_event(), shards);
             parts[shard].push(event);
         }
-        // Every shard hears of every page, so each can report progress up to its last id.
+        // Every shard hears of every step, so each can report progress up to `upto`.
         for (sender, part) in self.senders.iter().zip(parts) {
             sender
                 .send(ShardMsg::Events(part, upto))
                 .await
                 .context("shard stopped")?;
         }
+        self.cursor = upto;
         Ok(())
     }
 
-    async fn snapshot(&self) -> anyhow::Result<()> {
+    async fn snapshot(&mut self) -> anyhow::Result<()> {
         let mut pipelines = Vec::with_capacity(self.senders.len());
         for sender in &self.senders {
             let (tx, rx) = oneshot::channel();
@@ -269,6 +294,8 @@ impl Tailer {
             tracing::warn!(error = %e, "cannot save the engine snapshot; retrying");
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+        self.since_snapshot = 0;
+        self.last_snapshot = Instant::now();
         tracing::debug!(
             cursor = self.cursor,
             bytes = state.snapshot.len(),
@@ -292,8 +319,8 @@ impl Shard {
             match msg {
                 ShardMsg::Events(events, upto) => {
                     let mut alerts = Vec::new();
-                    for stored in &events {
-                        alerts.extend(self.pipeline.observe(&stored.event.as_detector_event()));
+                    for event in &events {
+                        alerts.extend(self.pipeline.observe(&event.as_detector_event()));
                     }
                     if !alerts.is_empty() {
                         persist(self.store.as_ref(), &alerts).await;

@@ -17,7 +17,7 @@ pub use body::{decode_body, BodyError, BodyFormat};
 pub use encode::{encode_event, WireOut};
 pub use split::{split_items, Item, SplitError};
 pub use validate::{validate_item, Limits};
-pub use writer::{spawn_writer, WriteError, WriterHandle};
+pub use writer::{spawn_writer, Committed, WriteError, WriterHandle};
 
 /// Why one event of a batch was rejected: its position, its id if readable, the field and why.
 #[derive(Debug, Clone, Serialize, PartialEq)]

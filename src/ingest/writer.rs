@@ -3,12 +3,23 @@
 //! Requests hand their validated events to one task, which drains whatever else is queued (up to
 //! `max_commit_events`) and stores it in one transaction, so a hundred small concurrent requests
 //! cost one fsync, not a hundred. Each request gets its own verdicts back only after the commit.
+//! The committed events are then handed to the detection engine in memory ([`Committed`]); if the
+//! engine is busy the hand-off is skipped and the engine reads them back from the store instead.
 
 use crate::store::{EventBatch, NewActor, NewEvent, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
+
+/// One group commit as handed to the engine: the stored events in commit order and the range of
+/// ids they were written under (every id in the range belongs to this commit).
+#[derive(Debug)]
+pub struct Committed {
+    pub first_id: i64,
+    pub last_id: i64,
+    pub events: Vec<NewEvent>,
+}
 
 /// Why a write was not acknowledged.
 #[derive(Debug, thiserror::Error, Clone)]
@@ -43,13 +54,13 @@ impl WriterHandle {
     }
 }
 
-/// Starts the writer. `queue` bounds the requests waiting for a commit; `committed` is notified
-/// after every commit (the engine tails the log from there).
+/// Starts the writer. `queue` bounds the requests waiting for a commit; each commit is offered to
+/// `committed` without waiting (the engine catches up from the store if it was full).
 pub async fn spawn_writer(
     store: Arc<dyn Store>,
     max_commit_events: usize,
     queue: usize,
-    committed: Arc<Notify>,
+    committed: mpsc::Sender<Committed>,
 ) -> Result<(WriterHandle, JoinHandle<()>), StoreError> {
     let known: HashSet<String> = store.known_actors().await?.into_iter().collect();
     let (tx, rx) = mpsc::channel(queue.max(1));
@@ -62,7 +73,7 @@ async fn run(
     mut rx: mpsc::Receiver<Job>,
     mut known: HashSet<String>,
     max_commit_events: usize,
-    committed: Arc<Notify>,
+    committed: mpsc::Sender<Committed>,
 ) {
     while let Some(first) = rx.recv().await {
         let mut size = first.events.len();
@@ -76,12 +87,19 @@ async fn run(
                 Err(_) => break,
             }
         }
-        commit(store.as_ref(), jobs, &mut known).await;
-        committed.notify_one();
+        if let Some(handoff) = commit(store.as_ref(), jobs, &mut known).await {
+            // Full or closed: the engine reads these events back from the store instead.
+            let _ = committed.try_send(handoff);
+        }
     }
 }
 
-async fn commit(store: &dyn Store, jobs: Vec<Job>, known: &mut HashSet<String>) {
+/// Stores the jobs' events in one transaction, answers each job, and returns what was stored.
+async fn commit(
+    store: &dyn Store,
+    jobs: Vec<Job>,
+    known: &mut HashSet<String>,
+) -> Option<Committed> {
     let received_ms = chrono::Utc::now().timestamp_millis();
     let mut batch = EventBatch {
         received_ms,
@@ -116,15 +134,25 @@ async fn commit(store: &dyn Store, jobs: Vec<Job>, known: &mut HashSet<String>) 
     }
     let outcome = store.append_events(&batch).await;
     match outcome {
-        Ok(flags) => {
+        Ok(appended) => {
+            let stored = |i: usize| appended.inserted.get(i).copied().unwrap_or(false);
             known.extend(batch.new_actors.into_iter().map(|a| a.name));
             for (reply, places) in replies.into_iter().zip(placement) {
-                let verdicts = places
-                    .iter()
-                    .map(|p| p.is_some_and(|i| flags.get(i).copied().unwrap_or(false)))
-                    .collect();
+                let verdicts = places.iter().map(|p| p.is_some_and(stored)).collect();
                 let _ = reply.send(Ok(verdicts));
             }
+            let (first_id, last_id) = appended.ids?;
+            let events = batch
+                .events
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, e)| stored(i).then_some(e))
+                .collect();
+            Some(Committed {
+                first_id,
+                last_id,
+                events,
+            })
         }
         Err(err) => {
             tracing::error!(error = %err, events = batch.events.len(), "group commit failed");
@@ -132,6 +160,7 @@ async fn commit(store: &dyn Store, jobs: Vec<Job>, known: &mut HashSet<String>) 
             for reply in replies {
                 let _ = reply.send(Err(err.clone()));
             }
+            None
         }
     }
 }

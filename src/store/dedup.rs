@@ -1,5 +1,5 @@
-//! Turning an `INSERT ... ON CONFLICT (eid_hash) DO NOTHING RETURNING eid_hash` into per-event
-//! verdicts, the same way on both backends.
+//! Turning an `INSERT ... ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash` into per-event
+//! verdicts and the range of ids written, the same way on both backends.
 //!
 //! The hash is 64 bits, so two different `event_id`s can (very rarely) share one. A conflicting event
 //! is a duplicate only if the stored row has the same `event_id`; otherwise it is stored without a hash.
@@ -15,8 +15,8 @@ pub(super) struct Resolution {
     pub check: Vec<usize>,
 }
 
-pub(super) fn resolve_conflicts(batch: &EventBatch, returned: &[Option<i64>]) -> Resolution {
-    let inserted: HashSet<i64> = returned.iter().flatten().copied().collect();
+pub(super) fn resolve_conflicts(batch: &EventBatch, returned: &[(i64, Option<i64>)]) -> Resolution {
+    let inserted: HashSet<i64> = returned.iter().filter_map(|r| r.1).collect();
     let mut flags = Vec::with_capacity(batch.events.len());
     let mut check = Vec::new();
     for (i, e) in batch.events.iter().enumerate() {
@@ -47,4 +47,26 @@ pub(super) fn differing(
                 .is_some_and(|id| *id != e.event_id)
         })
         .collect()
+}
+
+/// The smallest and largest event id a commit wrote.
+#[derive(Default)]
+pub(super) struct IdRange(Option<(i64, i64)>);
+
+impl IdRange {
+    pub fn of(returned: &[(i64, Option<i64>)]) -> Self {
+        let mut range = IdRange::default();
+        range.extend(returned);
+        range
+    }
+
+    pub fn extend(&mut self, returned: &[(i64, Option<i64>)]) {
+        for &(id, _) in returned {
+            self.0 = Some(self.0.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
+        }
+    }
+
+    pub fn range(self) -> Option<(i64, i64)> {
+        self.0
+    }
 }

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
 pub use model::{
-    AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
-    Scope, Stats, StoredEvent,
+    AlertFilter, AlertRecord, ApiKey, Appended, EngineState, EventBatch, NewActor, NewApiKey,
+    NewEvent, Scope, Stats, StoredEvent,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -50,10 +50,10 @@ pub trait Store: Send + Sync + 'static {
     /// Cheap round trip for readiness.
     async fn ping(&self) -> StoreResult<()>;
 
-    /// Stores a group commit in one transaction. Returns, aligned with `batch.events`, whether each
-    /// event was inserted (`false`: an event with the same `event_id` was already stored).
+    /// Stores a group commit in one transaction: whether each event was inserted (`false`: an
+    /// event with the same `event_id` was already stored) and the ids written.
     /// The caller guarantees no two events of the batch share an `eid_hash`.
-    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Vec<bool>>;
+    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Appended>;
     /// Names of every actor ever stored.
     async fn known_actors(&self) -> StoreResult<Vec<String>>;
     /// Events with `id > after_id` in id order, at most `limit`.
@@ -66,8 +66,14 @@ pub trait Store: Send + Sync + 'static {
         since_ms: i64,
         until_ms: i64,
     ) -> StoreResult<Vec<(i64, i64)>>;
-    /// Deletes up to `limit` events older than `before_ms`; returns how many went.
-    async fn delete_events_before(&self, before_ms: i64, limit: i64) -> StoreResult<u64>;
+    /// Deletes expired events: among the `limit` oldest events with `id <= max_id`, those received
+    /// before `received_before_ms`. Returns how many went (fewer than `limit`: nothing older is left).
+    async fn delete_events_before(
+        &self,
+        received_before_ms: i64,
+        max_id: i64,
+        limit: i64,
+    ) -> StoreResult<u64>;
     /// Events with `id > after_id` (the detection engine's lag behind its cursor).
     async fn count_events_after(&self, after_id: i64) -> StoreResult<i64>;
 

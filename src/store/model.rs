@@ -66,6 +66,15 @@ pub struct EventBatch {
     pub received_ms: i64,
 }
 
+/// What one group commit wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appended {
+    /// Aligned with the batch: `true` when the event was stored now, `false` for a duplicate.
+    pub inserted: Vec<bool>,
+    /// Smallest and largest id written, `None` when every event was a duplicate.
+    pub ids: Option<(i64, i64)>,
+}
+
 /// An event as stored, with its position in the log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {

@@ -1,9 +1,10 @@
 //! The PostgreSQL store, for deployments that outgrow one file. Bulk inserts go through
 //! `INSERT ... SELECT FROM UNNEST(arrays)`: one statement and 17 parameters for any batch size.
 
+use super::dedup::IdRange;
 use super::migrations::{self, Migration};
 use super::model::{actor_type_code, outcome_code, EventBatch};
-use super::StoreResult;
+use super::{Appended, StoreResult};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row};
 use std::collections::HashMap;
@@ -14,7 +15,7 @@ const INSERT_EVENTS: &str = "INSERT INTO events (received_ms, eid_hash, event_id
     SELECT $1::bigint, * FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[], \
     $6::smallint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::smallint[], \
     $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) \
-    ON CONFLICT (eid_hash) DO NOTHING RETURNING eid_hash";
+    ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash";
 
 pub struct PgStore {
     pool: PgPool,
@@ -31,7 +32,7 @@ impl PgStore {
         batch: &EventBatch,
         indices: &[usize],
         with_hash: bool,
-    ) -> StoreResult<Vec<Option<i64>>> {
+    ) -> StoreResult<Vec<(i64, Option<i64>)>> {
         let rows: Vec<_> = indices.iter().map(|&i| &batch.events[i]).collect();
         let col = |f: fn(&super::NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
             rows.iter().map(|e| f(e)).collect()
@@ -70,8 +71,8 @@ impl PgStore {
             .await?;
         Ok(returned
             .iter()
-            .map(|r| r.try_get::<Option<i64>, _>(0))
-            .collect::<Result<_, _>>()?)
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 }
 
@@ -82,10 +83,11 @@ impl PgStore {
         apply(&self.pool, migrations::POSTGRES).await
     }
 
-    async fn append(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
+    async fn append(&self, batch: &EventBatch) -> StoreResult<Appended> {
         let mut tx = self.pool.begin().await?;
         let all: Vec<usize> = (0..batch.events.len()).collect();
         let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
+        let mut ids = IdRange::of(&returned);
         let resolution = super::dedup::resolve_conflicts(batch, &returned);
         let mut flags = resolution.flags;
         if !resolution.check.is_empty() {
@@ -104,7 +106,7 @@ impl PgStore {
                     .collect::<Result<_, sqlx::Error>>()?;
             let collided = super::dedup::differing(batch, &resolution.check, &stored);
             if !collided.is_empty() {
-                Self::insert_events(&mut tx, batch, &collided, false).await?;
+                ids.extend(&Self::insert_events(&mut tx, batch, &collided, false).await?);
             }
             for i in collided {
                 flags[i] = true;
@@ -133,7 +135,10 @@ impl PgStore {
             .await?;
         }
         tx.commit().await?;
-        Ok(flags)
+        Ok(Appended {
+            inserted: flags,
+            ids: ids.range(),
+        })
     }
 }
 

@@ -22,7 +22,7 @@ macro_rules! impl_store {
             async fn append_events(
                 &self,
                 batch: &$crate::store::EventBatch,
-            ) -> $crate::store::StoreResult<Vec<bool>> {
+            ) -> $crate::store::StoreResult<$crate::store::Appended> {
                 self.append(batch).await
             }
 
@@ -82,14 +82,17 @@ macro_rules! impl_store {
 
             async fn delete_events_before(
                 &self,
-                before_ms: i64,
+                received_before_ms: i64,
+                max_id: i64,
                 limit: i64,
             ) -> $crate::store::StoreResult<u64> {
+                // Ids grow with receipt time (one writer), so the oldest are the lowest ids.
                 let done = sqlx::query(
-                    "DELETE FROM events WHERE id IN \
-                     (SELECT id FROM events WHERE ts_ms < $1 ORDER BY ts_ms LIMIT $2)",
+                    "DELETE FROM events WHERE received_ms < $1 AND id IN \
+                     (SELECT id FROM events WHERE id <= $2 ORDER BY id LIMIT $3)",
                 )
-                .bind(before_ms)
+                .bind(received_before_ms)
+                .bind(max_id)
                 .bind(limit)
                 .execute(&self.pool)
                 .await?;

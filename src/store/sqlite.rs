@@ -1,9 +1,10 @@
 //! The embedded SQLite store: a WAL file created on first run, `synchronous=FULL` so an acknowledged
 //! event survives power loss. Group commit upstream keeps fsyncs to one per batch of requests.
 
+use super::dedup::IdRange;
 use super::migrations::{self, Migration};
 use super::model::{actor_type_code, outcome_code, EventBatch};
-use super::{StoreError, StoreResult};
+use super::{Appended, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::collections::HashMap;
@@ -45,7 +46,7 @@ impl SqliteStore {
         batch: &EventBatch,
         indices: &[usize],
         with_hash: bool,
-    ) -> StoreResult<Vec<Option<i64>>> {
+    ) -> StoreResult<Vec<(i64, Option<i64>)>> {
         let mut returned = Vec::with_capacity(indices.len());
         for chunk in indices.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -73,9 +74,9 @@ impl SqliteStore {
                     .push_bind(&e.region)
                     .push_bind(&e.attributes);
             });
-            q.push(" ON CONFLICT (eid_hash) DO NOTHING RETURNING eid_hash");
+            q.push(" ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash");
             for r in q.build().fetch_all(&mut **tx).await? {
-                returned.push(r.try_get::<Option<i64>, _>(0)?);
+                returned.push((r.try_get(0)?, r.try_get(1)?));
             }
         }
         Ok(returned)
@@ -89,15 +90,16 @@ impl SqliteStore {
         apply(&self.pool, migrations::SQLITE).await
     }
 
-    async fn append(&self, batch: &EventBatch) -> StoreResult<Vec<bool>> {
+    async fn append(&self, batch: &EventBatch) -> StoreResult<Appended> {
         let mut tx = self.pool.begin().await?;
         let all: Vec<usize> = (0..batch.events.len()).collect();
         let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
+        let mut ids = IdRange::of(&returned);
         let inserted = super::dedup::resolve_conflicts(batch, &returned);
         let mut flags = inserted.flags;
         if !inserted.check.is_empty() {
             let collided = collisions(&mut tx, batch, &inserted.check).await?;
-            Self::insert_events(&mut tx, batch, &collided, false).await?;
+            ids.extend(&Self::insert_events(&mut tx, batch, &collided, false).await?);
             for i in collided {
                 flags[i] = true;
             }
@@ -116,7 +118,10 @@ impl SqliteStore {
             q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(flags)
+        Ok(Appended {
+            inserted: flags,
+            ids: ids.range(),
+        })
     }
 }
 

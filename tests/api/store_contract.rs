@@ -37,7 +37,10 @@ async fn events_round_trip_with_every_field(backend: Backend) {
         received_ms: 42,
         ..EventBatch::default()
     };
-    assert_eq!(store.append_events(&batch).await.unwrap(), vec![true]);
+    assert_eq!(
+        store.append_events(&batch).await.unwrap().inserted,
+        vec![true]
+    );
     let stored = store.events_after(0, 10).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].event, original);
@@ -58,7 +61,10 @@ async fn a_repeated_event_id_is_a_duplicate_but_a_hash_collision_is_stored(backe
         events: vec![new_event(Some("x"), Some(7), 1), new_event(None, None, 2)],
         ..Default::default()
     };
-    assert_eq!(store.append_events(&first).await.unwrap(), vec![true, true]);
+    assert_eq!(
+        store.append_events(&first).await.unwrap().inserted,
+        vec![true, true]
+    );
     let again = EventBatch {
         events: vec![
             new_event(Some("x"), Some(7), 1),
@@ -68,7 +74,7 @@ async fn a_repeated_event_id_is_a_duplicate_but_a_hash_collision_is_stored(backe
         ..Default::default()
     };
     assert_eq!(
-        store.append_events(&again).await.unwrap(),
+        store.append_events(&again).await.unwrap().inserted,
         vec![false, true, true]
     );
     let ids: Vec<_> = store
@@ -123,30 +129,34 @@ async fn api_keys_are_unique_by_name_and_revocable_once(backend: Backend) {
 }
 on_both_backends!(api_keys_are_unique_by_name_and_revocable_once);
 
-async fn expired_events_are_swept_and_recent_ones_kept(backend: Backend) {
+async fn expired_events_are_swept_but_recent_and_unprocessed_ones_kept(backend: Backend) {
     let Some((url, _dir)) = fresh_database(backend).await else {
         return;
     };
     let store = store::open(&url).await.unwrap();
-    let events = (0..25_000)
-        .map(|i| {
-            new_event(
-                None,
-                None,
-                if i < 20_500 { 1_000 + i } else { 5_000_000 + i },
-            )
-        })
-        .collect();
-    let batch = EventBatch {
-        events,
+    let batch = |n: i64, received_ms| EventBatch {
+        events: (0..n).map(|i| new_event(None, None, i)).collect(),
+        received_ms,
         ..EventBatch::default()
     };
-    store.append_events(&batch).await.unwrap();
-    let swept = accesswatch::retention::sweep(store.as_ref(), 1_000_000)
+    let (_, last_old) = store
+        .append_events(&batch(20_500, 1_000))
         .await
+        .unwrap()
+        .ids
         .unwrap();
-    assert_eq!(swept, 20_500);
+    store.append_events(&batch(4_500, 5_000_000)).await.unwrap();
+    let sweep = |processed| accesswatch::retention::sweep(store.as_ref(), 1_000_000, processed);
+    assert_eq!(
+        sweep(last_old - 100).await.unwrap(),
+        20_400,
+        "unprocessed events stay"
+    );
+    assert_eq!(sweep(i64::MAX).await.unwrap(), 100);
     assert_eq!(store.count_events().await.unwrap(), 4_500);
-    assert!(store.events_after(0, 1).await.unwrap()[0].event.ts_ms >= 5_000_000);
+    assert_eq!(
+        store.events_after(0, 1).await.unwrap()[0].received_ms,
+        5_000_000
+    );
 }
-on_both_backends!(expired_events_are_swept_and_recent_ones_kept);
+on_both_backends!(expired_events_are_swept_but_recent_and_unprocessed_ones_kept);
