@@ -17,6 +17,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "log_format",
     "public_url",
     "ingest",
+    "reminders",
 ];
 
 /// Everything the service can be told.
@@ -35,6 +36,47 @@ pub struct Config {
     pub engine: EngineConfig,
     /// Detector thresholds and windows (see docs/DETECTORS.md).
     pub detectors: detectors::Config,
+    pub reminders: RemindersConfig,
+}
+
+/// Reminders before breach-notification deadlines (see docs/INCIDENTS.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// Remind this many minutes before each deadline (an overdue escalation always follows).
+    pub offsets_minutes: Vec<u64>,
+    /// How often the scheduler looks for due reminders, in seconds.
+    pub check_every_secs: u64,
+    /// Generic JSON webhook receiving reminders; without it reminders are logged.
+    pub webhook_url: Option<String>,
+    /// Delivery attempts (one per check) before a reminder is marked failed.
+    pub max_attempts: u32,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        Self {
+            offsets_minutes: vec![24 * 60, 4 * 60, 60],
+            check_every_secs: 30,
+            webhook_url: None,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl RemindersConfig {
+    /// The scheduler's policy; links point at `public_url`.
+    pub fn policy(&self, public_url: &str) -> crate::incidents::reminders::Policy {
+        crate::incidents::reminders::Policy {
+            offsets_secs: self
+                .offsets_minutes
+                .iter()
+                .map(|m| i64::try_from(m.saturating_mul(60)).unwrap_or(i64::MAX))
+                .collect(),
+            max_attempts: i64::from(self.max_attempts.max(1)),
+            public_url: public_url.to_string(),
+        }
+    }
 }
 
 /// How the detection engine runs inside `serve`.
@@ -116,6 +158,7 @@ impl Default for Config {
             ingest: IngestConfig::default(),
             engine: EngineConfig::default(),
             detectors: detectors::Config::default(),
+            reminders: RemindersConfig::default(),
         }
     }
 }
@@ -255,6 +298,7 @@ impl fmt::Debug for Config {
             .field("ingest", &self.ingest)
             .field("engine", &self.engine)
             .field("detectors", &self.detectors)
+            .field("reminders", &self.reminders)
             .finish()
     }
 }

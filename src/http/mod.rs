@@ -4,7 +4,10 @@
 mod auth;
 mod error;
 mod events;
+mod incidents;
 mod keys;
+mod metrics;
+mod obligations;
 mod ops;
 
 use axum::extract::{MatchedPath, Request};
@@ -36,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(ops::router())
         .merge(keys::router())
+        .merge(obligations::router())
+        .merge(incidents::router())
+        .merge(metrics::router())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
 }

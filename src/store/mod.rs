@@ -4,6 +4,9 @@
 //! The backend is chosen by the database URL scheme in [`open`].
 
 mod dedup;
+mod incident_model;
+pub(crate) mod incident_row;
+mod incidents;
 mod migrations;
 mod model;
 mod postgres;
@@ -19,6 +22,11 @@ pub use model::{
     AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
     Scope, Stats, StoredEvent,
 };
+pub use incident_model::{
+    audit_hash, AuditRecord, IncidentChange, IncidentFilter, IncidentRecord, NewAudit, NewReminder,
+    ObligationRecord, ObligationUpsert, ReminderRecord, GENESIS_HASH,
+};
+pub use incidents::IncidentStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -42,7 +50,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the service keeps. Implemented once per backend; the contract tests run on both.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: IncidentStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; returns the names applied now.

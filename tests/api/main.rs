@@ -5,7 +5,12 @@
 
 mod helpers;
 
+mod audit_chain;
 mod auth;
+mod breach_helpers;
 mod crash;
+mod incident_store;
+mod incidents;
 mod ingest;
+mod reminders;
 mod store_contract;
