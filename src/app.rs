@@ -70,7 +70,12 @@ fn spawn_reminders(
         None => Arc::new(LogSink),
     };
     let every = std::time::Duration::from_secs(r.check_every_secs.max(1));
-    Ok(reminders::spawn(store, sink, r.policy(&config.public_url), every))
+    Ok(reminders::spawn(
+        store,
+        sink,
+        r.policy(&config.public_url),
+        every,
+    ))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

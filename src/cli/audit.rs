@@ -31,7 +31,11 @@ pub async fn run(config: Config, cmd: AuditCommand) -> anyhow::Result<ExitCode> 
         println!(
             "audit chain intact: {} rows, head {}",
             report.rows,
-            if report.head.is_empty() { "-" } else { &report.head }
+            if report.head.is_empty() {
+                "-"
+            } else {
+                &report.head
+            }
         );
     }
     Ok(if report.broken.is_some() {

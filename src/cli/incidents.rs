@@ -96,14 +96,26 @@ pub async fn run(config: Config, args: IncidentsArgs) -> anyhow::Result<ExitCode
     let store = crate::app::open_store(&config).await?;
     let store = store.as_ref();
     let actor = args.actor.unwrap_or_else(|| {
-        format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+        format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+        )
     });
     let now = chrono::Utc::now().timestamp_millis();
     let print = |v: &Value| println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
     match args.command {
-        IncidentsCommand::Create { title, description, severity, alerts } => {
+        IncidentsCommand::Create {
+            title,
+            description,
+            severity,
+            alerts,
+        } => {
             let mut body = Map::new();
-            let fields = [("title", title), ("description", description), ("severity", severity)];
+            let fields = [
+                ("title", title),
+                ("description", description),
+                ("severity", severity),
+            ];
             for (k, v) in fields {
                 if let Some(v) = v {
                     body.insert(k.into(), Value::String(v));
@@ -117,7 +129,10 @@ pub async fn run(config: Config, args: IncidentsArgs) -> anyhow::Result<ExitCode
         }
         IncidentsCommand::List { status, json } => {
             let rows = store
-                .list_incidents(&IncidentFilter { status, limit: 1000 })
+                .list_incidents(&IncidentFilter {
+                    status,
+                    limit: 1000,
+                })
                 .await?;
             if json {
                 print(&rows.iter().map(view::summary).collect::<Vec<_>>().into());
@@ -141,7 +156,13 @@ pub async fn run(config: Config, args: IncidentsArgs) -> anyhow::Result<ExitCode
             service::link_alerts(store, id, &actor, now, &alerts).await?;
             print(&view::incident(&service::load(store, id).await?));
         }
-        IncidentsCommand::Submit { id, rule_id, at, reference, attachment_note } => {
+        IncidentsCommand::Submit {
+            id,
+            rule_id,
+            at,
+            reference,
+            attachment_note,
+        } => {
             let mark = service::Mark {
                 state: "submitted".into(),
                 submitted_at: at,
@@ -152,7 +173,11 @@ pub async fn run(config: Config, args: IncidentsArgs) -> anyhow::Result<ExitCode
             service::mark_obligation(store, id, &rule_id, &actor, now, &mark).await?;
             print(&view::incident(&service::load(store, id).await?));
         }
-        IncidentsCommand::NotRequired { id, rule_id, reason } => {
+        IncidentsCommand::NotRequired {
+            id,
+            rule_id,
+            reason,
+        } => {
             let mark = service::Mark {
                 state: "not_required".into(),
                 submitted_at: None,

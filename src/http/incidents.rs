@@ -73,7 +73,9 @@ async fn list(
         limit: q.limit.unwrap_or(100).clamp(1, 1000),
     };
     let rows = state.store.list_incidents(&filter).await?;
-    Ok(Json(json!({"incidents": rows.iter().map(view::summary).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"incidents": rows.iter().map(view::summary).collect::<Vec<_>>()}),
+    ))
 }
 
 async fn create(
@@ -119,7 +121,14 @@ async fn link_alerts(
     bytes: Bytes,
 ) -> Result<Json<Value>, Error> {
     let b: AlertIds = body(&bytes)?;
-    service::link_alerts(state.store.as_ref(), id, &auth.key.name, now_ms(), &b.alert_ids).await?;
+    service::link_alerts(
+        state.store.as_ref(),
+        id,
+        &auth.key.name,
+        now_ms(),
+        &b.alert_ids,
+    )
+    .await?;
     shown(&state, id).await
 }
 
@@ -147,7 +156,15 @@ async fn add_task(
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Value>), Error> {
     let fields: Map<String, Value> = body(&bytes)?;
-    service::task(state.store.as_ref(), id, &auth.key.name, now_ms(), None, &fields).await?;
+    service::task(
+        state.store.as_ref(),
+        id,
+        &auth.key.name,
+        now_ms(),
+        None,
+        &fields,
+    )
+    .await?;
     Ok((StatusCode::CREATED, shown(&state, id).await?))
 }
 

@@ -14,7 +14,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
 }
 
-async fn metrics(_auth: Auth<Read>, State(state): State<AppState>) -> Result<impl IntoResponse, Error> {
+async fn metrics(
+    _auth: Auth<Read>,
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, Error> {
     let now = chrono::Utc::now().timestamp_millis();
     let body = crate::incidents::metrics::prometheus_text(state.store.as_ref(), now).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))

@@ -16,13 +16,11 @@ pub fn router() -> Router<AppState> {
 async fn compute(_auth: Auth<Read>, body: Bytes) -> Result<Json<Value>, Error> {
     let input: Value = serde_json::from_slice(&body)
         .map_err(|e| Error::BadRequest(format!("input: not valid JSON: {e}")))?;
-    breach::compute_value(input)
-        .map(Json)
-        .map_err(|e| match e {
-            breach::Error::Rule { .. } | breach::Error::Data { .. } => {
-                Error::Internal(anyhow::anyhow!("rules engine: {e}"))
-            }
-            // Input errors start with the field (`facts.aware_at: ...`); calendar gaps name the year.
-            other => Error::BadRequest(other.to_string()),
-        })
+    breach::compute_value(input).map(Json).map_err(|e| match e {
+        breach::Error::Rule { .. } | breach::Error::Data { .. } => {
+            Error::Internal(anyhow::anyhow!("rules engine: {e}"))
+        }
+        // Input errors start with the field (`facts.aware_at: ...`); calendar gaps name the year.
+        other => Error::BadRequest(other.to_string()),
+    })
 }

@@ -60,9 +60,10 @@ pub async fn verify(store: &dyn Store) -> StoreResult<ChainReport> {
 /// Why `row` does not follow a row whose hash is `prev`, if it does not.
 fn check(prev: &str, row: &AuditRecord) -> Option<String> {
     if row.prev_hash != prev {
-        return Some(format!(
+        return Some(
             "prev_hash does not match the previous row's hash (a row before it was changed, removed or inserted)"
-        ));
+                .to_string(),
+        );
     }
     (row.hash != row.expected_hash())
         .then(|| "hash does not match the row's content (the row was changed)".to_string())

@@ -137,7 +137,9 @@ impl Incident {
 
     /// Whether any clock-start fact is known (without one no deadline can be computed).
     pub fn has_facts(&self) -> bool {
-        breach::Fact::ALL.iter().any(|f| self.facts.get(*f).is_some())
+        breach::Fact::ALL
+            .iter()
+            .any(|f| self.facts.get(*f).is_some())
     }
 }
 

@@ -97,7 +97,11 @@ pub fn reconcile(
                 let reopened = old.state == state::WITHDRAWN;
                 upserts.push(ObligationUpsert {
                     rule_id: o.rule_id.clone(),
-                    state: if reopened { state::OPEN } else { &old.state }.to_string(),
+                    state: if reopened {
+                        state::OPEN.to_string()
+                    } else {
+                        old.state.clone()
+                    },
                     due_ms,
                     computed,
                     tracking: old.tracking.clone(),

@@ -63,7 +63,9 @@ pub fn apply(
                 };
                 for (name, v) in facts {
                     if v.is_null() {
-                        engine["facts"].as_object_mut().map(|f| f.remove(name));
+                        if let Some(f) = engine["facts"].as_object_mut() {
+                            f.remove(name);
+                        }
                     } else {
                         engine["facts"][name.as_str()] = v.clone();
                     }
@@ -129,7 +131,10 @@ fn set_plain(next: &mut Incident, key: &str, value: &Value) -> Result<(), Incide
         match v {
             Value::Null => Ok(None),
             Value::String(s) if s.len() <= 10_000 => Ok(Some(s.trim().to_string())),
-            _ => Err(invalid(key, "must be a string of at most 10000 bytes, or null")),
+            _ => Err(invalid(
+                key,
+                "must be a string of at most 10000 bytes, or null",
+            )),
         }
     };
     match key {
@@ -216,7 +221,12 @@ fn diff(
         }
         let old_value = o.get(key).cloned();
         if old_value.as_ref() != Some(new_value) {
-            audit.push(entry("update", key.clone(), old_value, Some(new_value.clone())));
+            audit.push(entry(
+                "update",
+                key.clone(),
+                old_value,
+                Some(new_value.clone()),
+            ));
         }
     }
     Ok(audit)

@@ -147,25 +147,35 @@ pub async fn tick(
         let Some(o) = by_id.get(&r.obligation_id) else {
             // Submitted, marked not required or withdrawn since it was recorded: nothing to remind.
             store
-                .finish_reminder(r.id, Some("cancelled: obligation no longer open"), true, now_ms)
+                .finish_reminder(
+                    r.id,
+                    Some("cancelled: obligation no longer open"),
+                    true,
+                    now_ms,
+                )
                 .await?;
             continue;
         };
-        if !titles.contains_key(&o.incident_id) {
-            let title = store
-                .get_incident(o.incident_id)
-                .await?
-                .map(|i| i.title)
-                .unwrap_or_default();
-            titles.insert(o.incident_id, title);
-        }
-        let title = titles.get(&o.incident_id).cloned().unwrap_or_default();
+        let title = match titles.get(&o.incident_id) {
+            Some(t) => t.clone(),
+            None => {
+                let t = store
+                    .get_incident(o.incident_id)
+                    .await?
+                    .map(|i| i.title)
+                    .unwrap_or_default();
+                titles.insert(o.incident_id, t.clone());
+                t
+            }
+        };
         let message = message(&r, o, title, &policy.public_url);
         let outcome = sink.deliver(&message).await;
         let give_up = r.attempts + 1 >= policy.max_attempts;
         match &outcome {
             Ok(()) => delivered += 1,
-            Err(e) => tracing::warn!(reminder_id = r.id, error = %e, give_up, "reminder delivery failed"),
+            Err(e) => {
+                tracing::warn!(reminder_id = r.id, error = %e, give_up, "reminder delivery failed")
+            }
         }
         let error = outcome.err().map(|e| e.to_string());
         store

@@ -60,8 +60,18 @@ fn render(r: &Value) -> String {
     let _ = writeln!(md, "Report generated {}.\n", text(&r["generated_at"]));
     let _ = writeln!(md, "| | |\n|---|---|");
     for key in [
-        "status", "severity", "verdict", "assignee", "encrypted", "key_compromised", "risk",
-        "malicious", "regimes", "alert_ids", "created_at", "updated_at",
+        "status",
+        "severity",
+        "verdict",
+        "assignee",
+        "encrypted",
+        "key_compromised",
+        "risk",
+        "malicious",
+        "regimes",
+        "alert_ids",
+        "created_at",
+        "updated_at",
     ] {
         let _ = writeln!(md, "| {key} | {} |", text(&i[key]));
     }
@@ -89,7 +99,10 @@ fn render(r: &Value) -> String {
     let _ = writeln!(md, "\n## Obligations\n\n| jurisdiction | regime | recipient | stage | due | state | basis | submitted | reference |\n|---|---|---|---|---|---|---|---|---|");
     for o in i["obligations"].as_array().into_iter().flatten() {
         let due = if o["asap"] == true {
-            format!("without undue delay (target {})", text(&o["internal_target"]))
+            format!(
+                "without undue delay (target {})",
+                text(&o["internal_target"])
+            )
         } else {
             text(&o["due"])
         };
@@ -106,7 +119,10 @@ fn render(r: &Value) -> String {
             text(&o["reference"])
         );
     }
-    let _ = writeln!(md, "\n## Considered and not owed\n\n| rule | reason |\n|---|---|");
+    let _ = writeln!(
+        md,
+        "\n## Considered and not owed\n\n| rule | reason |\n|---|---|"
+    );
     for n in i["not_required"].as_array().into_iter().flatten() {
         let _ = writeln!(md, "| {} | {} |", text(&n["rule_id"]), text(&n["reason"]));
     }
@@ -126,7 +142,11 @@ fn render(r: &Value) -> String {
     }
     let chain = &r["audit_excerpt"]["chain"];
     let verdict = if chain["broken"].is_null() {
-        format!("intact: {} rows, head {}", text(&chain["rows"]), text(&chain["head"]))
+        format!(
+            "intact: {} rows, head {}",
+            text(&chain["rows"]),
+            text(&chain["head"])
+        )
     } else {
         format!("BROKEN at row {}", text(&chain["broken"]["seq"]))
     };

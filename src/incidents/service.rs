@@ -124,7 +124,10 @@ async fn mutate(
 }
 
 /// Stored obligations with pending upserts applied: what the engine must see as "already submitted".
-fn with_upserts(stored: &[ObligationRecord], upserts: &[ObligationUpsert]) -> Vec<ObligationRecord> {
+fn with_upserts(
+    stored: &[ObligationRecord],
+    upserts: &[ObligationUpsert],
+) -> Vec<ObligationRecord> {
     let mut view = stored.to_vec();
     for u in upserts {
         if let Some(o) = view.iter_mut().find(|o| o.rule_id == u.rule_id) {
@@ -144,8 +147,9 @@ pub async fn create(
 ) -> Result<i64, IncidentError> {
     let alert_ids = match body.remove("alert_ids") {
         None | Some(Value::Null) => Vec::new(),
-        Some(v) => serde_json::from_value::<Vec<String>>(v)
-            .map_err(|_| IncidentError::Invalid("alert_ids: must be an array of alert ids".into()))?,
+        Some(v) => serde_json::from_value::<Vec<String>>(v).map_err(|_| {
+            IncidentError::Invalid("alert_ids: must be an array of alert ids".into())
+        })?,
     };
     let evidence = super::alerts::evidence(store, &alert_ids).await?;
     if !body.contains_key("title") {
@@ -170,7 +174,12 @@ pub async fn create(
             prefill::merge(&mut d.incident.affected, &evidence.estimate.affected);
             d.incident.unattributed_records = evidence.estimate.unattributed_records;
             d.note("alerts.linked", "alert_ids", None, json_text(&alert_ids));
-            d.note("affected.estimated", "affected", None, json_text(&d.incident.affected));
+            d.note(
+                "affected.estimated",
+                "affected",
+                None,
+                json_text(&d.incident.affected),
+            );
         }
         d.engine_changed = true;
         Ok(())
@@ -207,7 +216,12 @@ pub async fn link_alerts(
 ) -> Result<(), IncidentError> {
     let current = load(store, id).await?.incident;
     let mut all = current.alert_ids.clone();
-    all.extend(alert_ids.iter().filter(|a| !current.alert_ids.contains(a)).cloned());
+    all.extend(
+        alert_ids
+            .iter()
+            .filter(|a| !current.alert_ids.contains(a))
+            .cloned(),
+    );
     let evidence = super::alerts::evidence(store, &all).await?;
     mutate(store, Some(id), actor, at_ms, |d| {
         let before_alerts = d.incident.alert_ids.clone();
@@ -257,8 +271,8 @@ pub async fn mark_obligation(
     mark: &Mark,
 ) -> Result<(), IncidentError> {
     mutate(store, Some(id), actor, at_ms, |d| {
-        let old = d
-            .stored
+        let stored = d.stored;
+        let old = stored
             .iter()
             .find(|o| o.rule_id == rule_id)
             .ok_or_else(|| IncidentError::NotFound(format!("obligation `{rule_id}`")))?;
@@ -267,7 +281,8 @@ pub async fn mark_obligation(
         match mark.state.as_str() {
             state::SUBMITTED => {
                 let now = DateTime::from_timestamp_millis(at_ms).unwrap_or_default();
-                tracking.submitted_at = Some(mark.submitted_at.unwrap_or_else(|| now.fixed_offset()));
+                tracking.submitted_at =
+                    Some(mark.submitted_at.unwrap_or_else(|| now.fixed_offset()));
                 tracking.submitted_by = Some(actor.to_string());
                 tracking.reference = mark.reference.clone();
                 tracking.attachment_note = mark.attachment_note.clone();
@@ -319,7 +334,9 @@ pub async fn comment(
 ) -> Result<(), IncidentError> {
     let text = text.trim();
     if text.is_empty() || text.len() > 10_000 {
-        return Err(IncidentError::Invalid("text: must be 1 to 10000 bytes".into()));
+        return Err(IncidentError::Invalid(
+            "text: must be 1 to 10000 bytes".into(),
+        ));
     }
     mutate(store, Some(id), actor, at_ms, |d| {
         let next = d.incident.comments.iter().map(|c| c.id).max().unwrap_or(0) + 1;
@@ -329,7 +346,12 @@ pub async fn comment(
             at: crate::engine::record::rfc3339(at_ms),
             text: text.to_string(),
         });
-        d.note("comment", &format!("comments.{next}"), None, json_text(&text));
+        d.note(
+            "comment",
+            &format!("comments.{next}"),
+            None,
+            json_text(&text),
+        );
         Ok(())
     })
     .await?;
@@ -370,15 +392,26 @@ pub async fn task(
                 ("assignee", Value::String(s)) => t.assignee = Some(s.clone()),
                 ("assignee", Value::Null) => t.assignee = None,
                 ("done", Value::Bool(b)) => t.done = *b,
-                _ => return Err(IncidentError::Invalid(format!("{k}: invalid task field or value"))),
+                _ => {
+                    return Err(IncidentError::Invalid(format!(
+                        "{k}: invalid task field or value"
+                    )))
+                }
             }
         }
         if t.title.is_empty() {
-            return Err(IncidentError::Invalid("title: required for a new task".into()));
+            return Err(IncidentError::Invalid(
+                "title: required for a new task".into(),
+            ));
         }
         let after = t.clone();
         let old = before.iter().find(|b| b.id == task_id);
-        d.note("task", &format!("tasks.{task_id}"), old.and_then(json_text), json_text(&after));
+        d.note(
+            "task",
+            &format!("tasks.{task_id}"),
+            old.and_then(json_text),
+            json_text(&after),
+        );
         chosen = task_id;
         Ok(())
     })

@@ -115,7 +115,11 @@ pub fn audit_hash(prev_hash: &str, incident_id: i64, entry: &NewAudit) -> String
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
     hasher.update(canonical.to_string().as_bytes());
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl AuditRecord {

@@ -17,16 +17,16 @@ mod sqlite;
 use async_trait::async_trait;
 use std::sync::Arc;
 
-pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
-pub use model::{
-    AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
-    Scope, Stats, StoredEvent,
-};
 pub use incident_model::{
     audit_hash, AuditRecord, IncidentChange, IncidentFilter, IncidentRecord, NewAudit, NewReminder,
     ObligationRecord, ObligationUpsert, ReminderRecord, GENESIS_HASH,
 };
 pub use incidents::IncidentStore;
+pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
+pub use model::{
+    AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
+    Scope, Stats, StoredEvent,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

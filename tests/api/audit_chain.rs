@@ -12,7 +12,10 @@ fn verify(database_url: &str) -> (bool, String) {
         .env("RUST_LOG", "warn")
         .output()
         .expect("run accesswatch audit verify");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 async fn execute(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error> {
@@ -31,18 +34,25 @@ async fn execute(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Err
 
 async fn a_row_edited_in_the_database_is_named_by_audit_verify(backend: Backend) {
     let mut database_url = String::new();
-    let Some(app) = TestApp::spawn_with(backend, |c| database_url = c.database_url.clone()).await else {
+    let Some(app) = TestApp::spawn_with(backend, |c| database_url = c.database_url.clone()).await
+    else {
         return;
     };
     let (_, created) = admin(&app, "POST", "/v1/incidents", json!({"title": "t"})).await;
     let id = created["id"].as_i64().unwrap();
     for status in ["in_progress", "on_hold", "resolved"] {
-        let (code, _) = admin(&app, "PATCH", &format!("/v1/incidents/{id}"), json!({"status": status})).await;
+        let (code, _) = admin(
+            &app,
+            "PATCH",
+            &format!("/v1/incidents/{id}"),
+            json!({"status": status}),
+        )
+        .await;
         assert_eq!(code, 200);
     }
     let (ok, out) = verify(&database_url);
     assert!(ok, "{out}");
-    assert!(out.contains("intact: 4 rows"), "{out}");
+    assert!(out.contains("intact: 5 rows"), "{out}");
 
     let edit = "UPDATE audit_log SET actor = 'someone-else' WHERE id = 3";
     let refused = execute(backend, &database_url, edit).await;

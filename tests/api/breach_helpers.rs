@@ -61,7 +61,10 @@ pub async fn alert_with_events(app: &TestApp, alert_id: &str, n: usize) {
         created_ms: 1,
         updated_ms: 1,
     };
-    assert_eq!(app.store.insert_alerts(&[record]).await.unwrap(), vec![true]);
+    assert_eq!(
+        app.store.insert_alerts(&[record]).await.unwrap(),
+        vec![true]
+    );
 }
 
 /// What a receiver got: headers and JSON bodies, in arrival order.

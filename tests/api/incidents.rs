@@ -10,58 +10,142 @@ async fn an_incident_moves_through_its_lifecycle_and_every_change_is_audited(bac
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let (status, created) = admin(&app, "POST", "/v1/incidents",
-        json!({"title": "Support agent bulk export", "severity": "high"})).await;
+    let (status, created) = admin(
+        &app,
+        "POST",
+        "/v1/incidents",
+        json!({"title": "Support agent bulk export", "severity": "high"}),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["status"], "new");
     let id = created["id"].as_i64().unwrap();
     let path = format!("/v1/incidents/{id}");
 
-    let (status, body) = admin(&app, "PATCH", &path, json!({"facts": {"aware_at": "2026-12-24T17:00:00+05:30"}})).await;
+    let (status, body) = admin(
+        &app,
+        "PATCH",
+        &path,
+        json!({"facts": {"aware_at": "2026-12-24T17:00:00+05:30"}}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["detail"].as_str().unwrap().starts_with("reason:"), "{body}");
-    let (status, body) = admin(&app, "PATCH", &path, json!({"facts": {"aware_x": "2026-12-24T17:00:00+05:30"}, "reason": "r"})).await;
+    assert!(
+        body["detail"].as_str().unwrap().starts_with("reason:"),
+        "{body}"
+    );
+    let (status, body) = admin(
+        &app,
+        "PATCH",
+        &path,
+        json!({"facts": {"aware_x": "2026-12-24T17:00:00+05:30"}, "reason": "r"}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["detail"].as_str().unwrap().contains("facts.aware_x"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("facts.aware_x"),
+        "{body}"
+    );
     let (status, body) = admin(&app, "PATCH", &path, json!({"status": "bogus"})).await;
-    assert_eq!((status, body["detail"].as_str().unwrap().starts_with("status:")), (400, true));
+    assert_eq!(
+        (
+            status,
+            body["detail"].as_str().unwrap().starts_with("status:")
+        ),
+        (400, true)
+    );
 
     let (status, body) = admin(&app, "PATCH", &path, json!({"status": "in_progress", "assignee": "dpo@example.com",
         "facts": {"aware_at": "2026-12-24T17:00:00+05:30"}, "reason": "forensics confirmed the export"})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["facts"]["aware_at"], "2026-12-24T17:00:00+05:30");
     assert_eq!(body["assignee"], "dpo@example.com");
-    let (status, _) = admin(&app, "POST", &format!("{path}/comments"), json!({"text": "called counsel"})).await;
+    let (status, _) = admin(
+        &app,
+        "POST",
+        &format!("{path}/comments"),
+        json!({"text": "called counsel"}),
+    )
+    .await;
     assert_eq!(status, 201);
-    let (status, body) = admin(&app, "POST", &format!("{path}/tasks"), json!({"title": "preserve logs"})).await;
-    assert_eq!((status, body["tasks"][0]["done"].clone()), (201, json!(false)));
-    let (_, body) = admin(&app, "PATCH", &format!("{path}/tasks/1"), json!({"done": true})).await;
+    let (status, body) = admin(
+        &app,
+        "POST",
+        &format!("{path}/tasks"),
+        json!({"title": "preserve logs"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["tasks"][0]["done"].clone()),
+        (201, json!(false))
+    );
+    let (_, body) = admin(
+        &app,
+        "PATCH",
+        &format!("{path}/tasks/1"),
+        json!({"done": true}),
+    )
+    .await;
     assert_eq!(body["tasks"][0]["done"], true);
 
     let (_, stats) = read(&app, "/v1/stats").await;
     assert_eq!(stats["incidents_open"], 1);
-    let (_, body) = admin(&app, "PATCH", &path, json!({"status": "closed", "verdict": "confirmed_breach"})).await;
+    let (_, body) = admin(
+        &app,
+        "PATCH",
+        &path,
+        json!({"status": "closed", "verdict": "confirmed_breach"}),
+    )
+    .await;
     assert_eq!(body["status"], "closed");
     let (_, stats) = read(&app, "/v1/stats").await;
     assert_eq!(stats["incidents_open"], 0);
 
     let (status, list) = read(&app, "/v1/incidents?status=closed").await;
-    assert_eq!((status, list["incidents"][0]["id"].as_i64()), (200, Some(id)));
+    assert_eq!(
+        (status, list["incidents"][0]["id"].as_i64()),
+        (200, Some(id))
+    );
     let (status, _) = admin(&app, "PATCH", &path, json!({"status": "new"})).await;
     assert_eq!(status, 200, "an admin may reopen");
-    let (status, _) = app.client.patch(format!("{}{path}", app.url)).bearer_auth(&app.read_key)
-        .json(&json!({"status": "closed"})).send().await.map(|r| (r.status().as_u16(), ())).unwrap();
+    let (status, _) = app
+        .client
+        .patch(format!("{}{path}", app.url))
+        .bearer_auth(&app.read_key)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
     assert_eq!(status, 403, "a read key cannot change incidents");
 
     let (_, trail) = read(&app, &format!("{path}/audit")).await;
     let rows = trail["audit"].as_array().unwrap();
-    let fact = rows.iter().find(|r| r["field"] == "facts.aware_at").unwrap();
+    let fact = rows
+        .iter()
+        .find(|r| r["field"] == "facts.aware_at")
+        .unwrap();
     assert_eq!(fact["actor"], "test-admin");
     assert_eq!(fact["reason"], "forensics confirmed the export");
     assert_eq!(fact["old_value"], serde_json::Value::Null);
-    let status_changes: Vec<_> = rows.iter().filter(|r| r["field"] == "status")
-        .map(|r| (r["old_value"].as_str().unwrap(), r["new_value"].as_str().unwrap())).collect();
-    assert_eq!(status_changes, vec![("\"new\"", "\"in_progress\""), ("\"in_progress\"", "\"closed\""), ("\"closed\"", "\"new\"")]);
+    let status_changes: Vec<_> = rows
+        .iter()
+        .filter(|r| r["field"] == "status")
+        .map(|r| {
+            (
+                r["old_value"].as_str().unwrap(),
+                r["new_value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status_changes,
+        vec![
+            ("\"new\"", "\"in_progress\""),
+            ("\"in_progress\"", "\"closed\""),
+            ("\"closed\"", "\"new\"")
+        ]
+    );
     for pair in rows.windows(2) {
         assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
     }
@@ -75,31 +159,69 @@ async fn promoting_alerts_prefills_affected_jurisdictions_from_their_events(back
     };
     alert_with_events(&app, "al_one", 3).await;
     alert_with_events(&app, "al_two", 2).await;
-    let (status, body) = admin(&app, "POST", "/v1/incidents", json!({"alert_ids": ["al_one"]})).await;
+    let (status, body) = admin(
+        &app,
+        "POST",
+        "/v1/incidents",
+        json!({"alert_ids": ["al_one"]}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["severity"], "high", "taken from the alert");
     assert_eq!(body["alert_ids"], json!(["al_one"]));
     let affected = |b: &serde_json::Value| {
-        b["affected"].as_array().unwrap().iter()
-            .map(|a| (a["jurisdiction"].as_str().unwrap().to_string(), a["subjects"].as_u64().unwrap(), a["estimated"].as_bool().unwrap()))
+        b["affected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["jurisdiction"].as_str().unwrap().to_string(),
+                    a["subjects"].as_u64().unwrap(),
+                    a["estimated"].as_bool().unwrap(),
+                )
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(affected(&body), vec![("DE".into(), 36, true), ("IN".into(), 36, true)]);
+    assert_eq!(
+        affected(&body),
+        vec![("DE".into(), 36, true), ("IN".into(), 36, true)]
+    );
     assert_eq!(body["affected"][0]["categories"], json!(["pii"]));
 
     let id = body["id"].as_i64().unwrap();
-    let (status, body) = admin(&app, "POST", &format!("/v1/incidents/{id}/alerts"), json!({"alert_ids": ["al_two"]})).await;
+    let (status, body) = admin(
+        &app,
+        "POST",
+        &format!("/v1/incidents/{id}/alerts"),
+        json!({"alert_ids": ["al_two"]}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["alert_ids"], json!(["al_one", "al_two"]));
-    assert_eq!(affected(&body), vec![("DE".into(), 60, true), ("IN".into(), 60, true)]);
-    let (status, body) = admin(&app, "POST", "/v1/incidents", json!({"alert_ids": ["al_missing"]})).await;
+    assert_eq!(
+        affected(&body),
+        vec![("DE".into(), 60, true), ("IN".into(), 60, true)]
+    );
+    let (status, body) = admin(
+        &app,
+        "POST",
+        "/v1/incidents",
+        json!({"alert_ids": ["al_missing"]}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["detail"].as_str().unwrap().contains("alert_ids"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("alert_ids"),
+        "{body}"
+    );
     app.stop().await;
 }
 on_both_backends!(promoting_alerts_prefills_affected_jurisdictions_from_their_events);
 
-async fn obligations_are_recomputed_when_facts_change_and_submissions_move_dependent_deadlines(backend: Backend) {
+async fn obligations_are_recomputed_when_facts_change_and_submissions_move_dependent_deadlines(
+    backend: Backend,
+) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
@@ -119,10 +241,19 @@ async fn obligations_are_recomputed_when_facts_change_and_submissions_move_depen
     let (status, body) = admin(&app, "PATCH", &path, json!({
         "facts": {"aware_at": "2026-12-25T17:00:00+05:30"}, "reason": "earlier date was the phishing mail"})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(obligation(&body, "eu-gdpr-sa-de")["due"], "2026-12-28T11:30:00Z");
+    assert_eq!(
+        obligation(&body, "eu-gdpr-sa-de")["due"],
+        "2026-12-28T11:30:00Z"
+    );
     let (_, trail) = read(&app, &format!("{path}/audit")).await;
-    let recomputed = trail["audit"].as_array().unwrap().iter()
-        .find(|r| r["action"] == "obligation.recomputed" && r["field"] == "obligations.eu-gdpr-sa-de").unwrap();
+    let recomputed = trail["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["action"] == "obligation.recomputed" && r["field"] == "obligations.eu-gdpr-sa-de"
+        })
+        .unwrap();
     assert_eq!(recomputed["old_value"], "2026-12-27T11:30:00.000Z");
     assert_eq!(recomputed["new_value"], "2026-12-28T11:30:00.000Z");
 
@@ -131,28 +262,63 @@ async fn obligations_are_recomputed_when_facts_change_and_submissions_move_depen
         "attachment_note": "notification form v2"})).await;
     assert_eq!(status, 200, "{body}");
     let notified = obligation(&body, "eu-nis2-notification-de");
-    assert_eq!((notified["state"].as_str(), notified["reference"].as_str()), (Some("submitted"), Some("BSI-2026-0042")));
+    assert_eq!(
+        (notified["state"].as_str(), notified["reference"].as_str()),
+        (Some("submitted"), Some("BSI-2026-0042"))
+    );
     assert_eq!(notified["submitted_by"], "test-admin");
     let fin = obligation(&body, "eu-nis2-final-de");
     assert_ne!(fin["due"], final_before);
     assert_eq!(fin["clock_start"], "submitted:eu-nis2-notification-de");
-    assert_eq!(fin["due"], "2027-01-26T22:59:59Z", "one month after the submission, end of day Berlin");
+    assert_eq!(
+        fin["due"], "2027-01-26T22:59:59Z",
+        "one month after the submission, end of day Berlin"
+    );
 
-    let (status, body) = admin(&app, "POST", &format!("{path}/obligations/eu-gdpr-subjects-de"),
-        json!({"state": "not_required"})).await;
-    assert_eq!((status, body["detail"].as_str().unwrap().starts_with("reason:")), (400, true));
-    let (status, body) = admin(&app, "POST", &format!("{path}/obligations/eu-gdpr-subjects-de"),
-        json!({"state": "not_required", "reason": "Art 34(3)(a): data was encrypted at rest"})).await;
+    let (status, body) = admin(
+        &app,
+        "POST",
+        &format!("{path}/obligations/eu-gdpr-subjects-de"),
+        json!({"state": "not_required"}),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            body["detail"].as_str().unwrap().starts_with("reason:")
+        ),
+        (400, true)
+    );
+    let (status, body) = admin(
+        &app,
+        "POST",
+        &format!("{path}/obligations/eu-gdpr-subjects-de"),
+        json!({"state": "not_required", "reason": "Art 34(3)(a): data was encrypted at rest"}),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(obligation(&body, "eu-gdpr-subjects-de")["state"], "not_required");
+    assert_eq!(
+        obligation(&body, "eu-gdpr-subjects-de")["state"],
+        "not_required"
+    );
 
     let (status, body) = admin(&app, "PATCH", &path, json!({"affected": []})).await;
     assert_eq!(status, 200);
-    assert_eq!(obligation(&body, "eu-gdpr-sa-de")["state"], "withdrawn", "nobody affected: no GDPR notice");
-    assert_eq!(obligation(&body, "eu-nis2-notification-de")["state"], "submitted", "history stays");
+    assert_eq!(
+        obligation(&body, "eu-gdpr-sa-de")["state"],
+        "withdrawn",
+        "nobody affected: no GDPR notice"
+    );
+    assert_eq!(
+        obligation(&body, "eu-nis2-notification-de")["state"],
+        "submitted",
+        "history stays"
+    );
     app.stop().await;
 }
-on_both_backends!(obligations_are_recomputed_when_facts_change_and_submissions_move_dependent_deadlines);
+on_both_backends!(
+    obligations_are_recomputed_when_facts_change_and_submissions_move_dependent_deadlines
+);
 
 async fn the_report_carries_facts_obligations_with_basis_and_an_audit_excerpt(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -162,24 +328,61 @@ async fn the_report_carries_facts_obligations_with_basis_and_an_audit_excerpt(ba
         "title": "CERT-In report", "facts": {"noticed_at": "2026-12-24T17:00:00+05:30"}, "reason": "SOC ticket 7",
         "affected": [{"jurisdiction": "IN", "subjects": 120000, "categories": ["pii"]}], "regimes": ["IN-CERT-In"]})).await;
     let id = body["id"].as_i64().unwrap();
-    admin(&app, "POST", &format!("/v1/incidents/{id}/obligations/in-cert-in"),
-        json!({"state": "submitted", "reference": "CERTIN-991"})).await;
+    admin(
+        &app,
+        "POST",
+        &format!("/v1/incidents/{id}/obligations/in-cert-in"),
+        json!({"state": "submitted", "reference": "CERTIN-991"}),
+    )
+    .await;
 
     let (status, report) = read(&app, &format!("/v1/incidents/{id}/report?format=json")).await;
     assert_eq!(status, 200);
-    assert_eq!(report["incident"]["facts"]["noticed_at"], "2026-12-24T17:00:00+05:30");
+    assert_eq!(
+        report["incident"]["facts"]["noticed_at"],
+        "2026-12-24T17:00:00+05:30"
+    );
     let cert = obligation(&report["incident"], "in-cert-in");
-    assert_eq!((cert["due"].as_str(), cert["reference"].as_str()), (Some("2026-12-24T17:30:00Z"), Some("CERTIN-991")));
+    assert_eq!(
+        (cert["due"].as_str(), cert["reference"].as_str()),
+        (Some("2026-12-24T17:30:00Z"), Some("CERTIN-991"))
+    );
     assert!(cert["basis"].as_str().unwrap().contains("70B"), "{cert}");
-    assert!(report["audit_excerpt"]["rows"].as_array().unwrap().iter().any(|r| r["action"] == "obligation.submitted"));
-    assert_eq!(report["audit_excerpt"]["chain"]["broken"], serde_json::Value::Null);
-    assert!(report["timeline"].as_array().unwrap().iter().any(|t| t["reason"] == "SOC ticket 7"));
+    assert!(report["audit_excerpt"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["action"] == "obligation.submitted"));
+    assert_eq!(
+        report["audit_excerpt"]["chain"]["broken"],
+        serde_json::Value::Null
+    );
+    assert!(report["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["reason"] == "SOC ticket 7"));
 
-    let md = app.client.get(format!("{}/v1/incidents/{id}/report?format=md", app.url))
-        .bearer_auth(&app.read_key).send().await.unwrap();
-    assert!(md.headers()["content-type"].to_str().unwrap().starts_with("text/markdown"));
+    let md = app
+        .client
+        .get(format!("{}/v1/incidents/{id}/report?format=md", app.url))
+        .bearer_auth(&app.read_key)
+        .send()
+        .await
+        .unwrap();
+    assert!(md.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
     let md = md.text().await.unwrap();
-    for needle in ["# Incident", "| noticed_at | 2026-12-24T17:00:00+05:30 |", "CERTIN-991", "70B", "## Audit excerpt", "Chain intact"] {
+    for needle in [
+        "# Incident",
+        "| noticed_at | 2026-12-24T17:00:00+05:30 |",
+        "CERTIN-991",
+        "70B",
+        "## Audit excerpt",
+        "Chain intact",
+    ] {
         assert!(md.contains(needle), "missing {needle:?} in\n{md}");
     }
     let (status, _) = read(&app, &format!("/v1/incidents/{id}/report?format=pdf")).await;
@@ -195,19 +398,34 @@ async fn the_obligations_endpoint_computes_without_storing_and_names_bad_fields(
         return;
     };
     let post = |body: serde_json::Value| {
-        app.client.post(format!("{}/v1/obligations", app.url)).bearer_auth(&app.read_key).json(&body).send()
+        app.client
+            .post(format!("{}/v1/obligations", app.url))
+            .bearer_auth(&app.read_key)
+            .json(&body)
+            .send()
     };
     let r = post(json!({"facts": {"aware_at": "2026-12-24T17:00:00+05:30"},
         "affected": [{"jurisdiction": "IN", "subjects": 120000, "categories": ["pii"]}], "regimes": ["IN-CERT-In"]})).await.unwrap();
     assert_eq!(r.status(), 200);
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(obligation(&body, "in-cert-in")["due"], "2026-12-24T17:30:00Z");
+    assert_eq!(
+        obligation(&body, "in-cert-in")["due"],
+        "2026-12-24T17:30:00Z"
+    );
     assert!(body["not_required"].is_array());
-    let r = post(json!({"facts": {"aware_at": "yesterday"}})).await.unwrap();
+    let r = post(json!({"facts": {"aware_at": "yesterday"}}))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let body: serde_json::Value = r.json().await.unwrap();
-    assert!(body["detail"].as_str().unwrap().starts_with("facts.aware_at"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("facts.aware_at"),
+        "{body}"
+    );
     let (_, stats) = read(&app, "/v1/stats").await;
     assert_eq!(stats["incidents_open"], 0);
     app.stop().await;
