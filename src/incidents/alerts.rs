@@ -4,7 +4,6 @@ use serde_json::Value;
 
 use super::model::Severity;
 use super::prefill::{self, Estimate};
-use super::service::max_severity;
 use super::IncidentError;
 use crate::store::Store;
 
@@ -37,4 +36,11 @@ pub async fn evidence(store: &dyn Store, alert_ids: &[String]) -> Result<Evidenc
         estimate: prefill::estimate(&events),
         max_severity: max_severity(severities.into_iter()),
     })
+}
+
+/// The highest severity among alerts, for an incident promoted without one.
+pub fn max_severity(names: impl Iterator<Item = String>) -> Option<Severity> {
+    names
+        .filter_map(|s| serde_json::from_value::<Severity>(Value::String(s)).ok())
+        .max()
 }

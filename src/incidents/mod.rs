@@ -6,7 +6,7 @@
 //! - `patch`: validating a change and describing it for the audit log.
 //! - `alerts`, `prefill`: what linked alerts' events say about who was affected.
 //! - `obligations`: reconciling stored obligations with the engine's answer.
-//! - `service`: the operations the API and the CLI share.
+//! - `service`: the operations the API and the CLI share; `records`: submissions, comments, tasks.
 //! - `audit`: verifying the hash chain.
 //! - `view`: the JSON answered for an incident.
 //! - `reminders`: the scheduler and its delivery seam; `metrics`: due/overdue gauges.
@@ -19,6 +19,7 @@ pub mod model;
 pub mod obligations;
 mod patch;
 mod prefill;
+mod records;
 pub mod reminders;
 pub mod report;
 pub mod service;

@@ -147,13 +147,19 @@ impl Incident {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Tracking {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_note: Option<String>,
     /// Why a person decided the notice is not required (state `not_required`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The engine's reason when it no longer computes the notice (state `withdrawn`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub withdrawn_reason: Option<String>,
 }
 
