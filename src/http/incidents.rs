@@ -3,7 +3,7 @@
 //! the audit log. The work is in `crate::incidents::service`, shared with the CLI.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::auth::{Admin, Auth, Read};
+use super::params::{PathParams, QueryParams};
 use super::{AppState, Error};
 use crate::incidents::{audit, report, service, view, IncidentError};
 use crate::store::IncidentFilter;
@@ -66,7 +67,7 @@ struct ListQuery {
 async fn list(
     _auth: Auth<Read>,
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, Error> {
     let filter = IncidentFilter {
         status: q.status,
@@ -92,7 +93,7 @@ async fn create(
 async fn show(
     _auth: Auth<Read>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<Json<Value>, Error> {
     shown(&state, id).await
 }
@@ -100,7 +101,7 @@ async fn show(
 async fn update(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     bytes: Bytes,
 ) -> Result<Json<Value>, Error> {
     let fields: Map<String, Value> = body(&bytes)?;
@@ -117,7 +118,7 @@ struct AlertIds {
 async fn link_alerts(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     bytes: Bytes,
 ) -> Result<Json<Value>, Error> {
     let b: AlertIds = body(&bytes)?;
@@ -141,7 +142,7 @@ struct NewComment {
 async fn comment(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Value>), Error> {
     let b: NewComment = body(&bytes)?;
@@ -152,7 +153,7 @@ async fn comment(
 async fn add_task(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Value>), Error> {
     let fields: Map<String, Value> = body(&bytes)?;
@@ -171,7 +172,7 @@ async fn add_task(
 async fn update_task(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path((id, task_id)): Path<(i64, u32)>,
+    PathParams((id, task_id)): PathParams<(i64, u32)>,
     bytes: Bytes,
 ) -> Result<Json<Value>, Error> {
     let fields: Map<String, Value> = body(&bytes)?;
@@ -183,7 +184,7 @@ async fn update_task(
 async fn mark(
     auth: Auth<Admin>,
     State(state): State<AppState>,
-    Path((id, rule_id)): Path<(i64, String)>,
+    PathParams((id, rule_id)): PathParams<(i64, String)>,
     bytes: Bytes,
 ) -> Result<Json<Value>, Error> {
     let m: service::Mark = body(&bytes)?;
@@ -195,7 +196,7 @@ async fn mark(
 async fn trail(
     _auth: Auth<Read>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> Result<Json<Value>, Error> {
     service::load(state.store.as_ref(), id).await?;
     let rows = state.store.audit_entries(Some(id), 0, 100_000).await?;
@@ -211,8 +212,8 @@ struct ReportQuery {
 async fn report(
     _auth: Auth<Read>,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<ReportQuery>,
+    PathParams(id): PathParams<i64>,
+    QueryParams(q): QueryParams<ReportQuery>,
 ) -> Result<Response, Error> {
     let store = state.store.as_ref();
     match q.format.as_deref().unwrap_or("json") {

@@ -9,6 +9,7 @@ mod keys;
 mod metrics;
 mod obligations;
 mod ops;
+mod params;
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};

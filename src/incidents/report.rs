@@ -121,6 +121,28 @@ fn render(r: &Value) -> String {
     }
     let _ = writeln!(
         md,
+        "\n## Submissions and decisions\n\n| rule | state | when | by | reference | attachment | reason |\n|---|---|---|---|---|---|---|"
+    );
+    let decided = i["obligations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["state"] == "submitted" || o["state"] == "not_required");
+    for o in decided {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            text(&o["rule_id"]),
+            text(&o["state"]),
+            text(&o["submitted_at"]),
+            text(&o["submitted_by"]),
+            text(&o["reference"]),
+            text(&o["attachment_note"]),
+            text(&o["reason"])
+        );
+    }
+    let _ = writeln!(
+        md,
         "\n## Considered and not owed\n\n| rule | reason |\n|---|---|"
     );
     for n in i["not_required"].as_array().into_iter().flatten() {

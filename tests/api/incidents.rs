@@ -101,6 +101,12 @@ async fn an_incident_moves_through_its_lifecycle_and_every_change_is_audited(bac
     let (_, stats) = read(&app, "/v1/stats").await;
     assert_eq!(stats["incidents_open"], 0);
 
+    let (status, body) = read(&app, "/v1/incidents/not-a-number").await;
+    assert_eq!(status, 400);
+    assert!(
+        body["detail"].as_str().unwrap().starts_with("path:"),
+        "{body}"
+    );
     let (status, list) = read(&app, "/v1/incidents?status=closed").await;
     assert_eq!(
         (status, list["incidents"][0]["id"].as_i64()),

@@ -11,6 +11,7 @@ mod breach_helpers;
 mod crash;
 mod incident_store;
 mod incidents;
+mod incidents_cli;
 mod ingest;
 mod reminders;
 mod store_contract;
