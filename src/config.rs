@@ -40,7 +40,7 @@ pub struct Config {
 }
 
 /// Reminders before breach-notification deadlines (see docs/INCIDENTS.md).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RemindersConfig {
     /// Remind this many minutes before each deadline (an overdue escalation always follows).
@@ -61,6 +61,25 @@ impl Default for RemindersConfig {
             webhook_url: None,
             max_attempts: 10,
         }
+    }
+}
+
+impl fmt::Debug for RemindersConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Webhook URLs often carry a token in their path or query: show only scheme and host.
+        let webhook = self.webhook_url.as_deref().map(|u| {
+            let host_end = u
+                .find("://")
+                .and_then(|s| u[s + 3..].find('/').map(|p| s + 3 + p))
+                .unwrap_or(u.len());
+            format!("{}/***", &u[..host_end])
+        });
+        f.debug_struct("RemindersConfig")
+            .field("offsets_minutes", &self.offsets_minutes)
+            .field("check_every_secs", &self.check_every_secs)
+            .field("webhook_url", &webhook)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
     }
 }
 
@@ -359,6 +378,20 @@ mod tests {
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_reminder_webhook_token() {
+        let c = Config {
+            reminders: RemindersConfig {
+                webhook_url: Some("https://hooks.example.com/T000/B000/s3cr3t".into()),
+                ..RemindersConfig::default()
+            },
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("https://hooks.example.com/***"), "{shown}");
     }
 
     #[test]
