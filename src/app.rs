@@ -43,6 +43,7 @@ pub async fn run(
         config.retention.clone(),
         engine.progress.clone(),
     ));
+    let reminders = spawn_reminders(store.clone(), &config)?;
     let state = AppState {
         store,
         ingest_permits: Arc::new(Semaphore::new(config.ingest.max_inflight_requests)),
@@ -57,10 +58,31 @@ pub async fn run(
         .context("serving HTTP")?;
     // The router (and with it every writer handle) is dropped: the writer commits what is queued.
     writer_task.await.context("event writer panicked")?;
+    reminders.abort();
     engine.shutdown().await?;
     retention.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the breach-deadline reminder scheduler with the configured receiver.
+fn spawn_reminders(
+    store: Arc<dyn Store>,
+    config: &Config,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    use crate::incidents::reminders::{self, LogSink, ReminderSink, WebhookSink};
+    let r = &config.reminders;
+    let sink: Arc<dyn ReminderSink> = match &r.webhook_url {
+        Some(url) => Arc::new(WebhookSink::new(url.clone()).context("reminder webhook client")?),
+        None => Arc::new(LogSink),
+    };
+    let every = std::time::Duration::from_secs(r.check_every_secs.max(1));
+    Ok(reminders::spawn(
+        store,
+        sink,
+        r.policy(&config.public_url),
+        every,
+    ))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -5,6 +5,8 @@
 //! - [`config`] — one `Config`: defaults, TOML file, `ACCESSWATCH_*` variables, flags.
 //! - [`http`] — the `/v1` API, one module per resource, problem+json errors, scoped API keys.
 //! - [`ingest`] — request body → validated events → group commit by a single writer.
+//! - [`incidents`] — breach workflow: incidents, obligations kept in step with the `breach` engine,
+//!   reminders, the hash-chained audit log, reports.
 //! - [`engine`] — runs the `detectors` pipelines over the event log (live) or a file (replay).
 //! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
 //! - [`retention`] — stored events expire (privacy by design for our own access logs).
@@ -19,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod http;
+pub mod incidents;
 pub mod ingest;
 pub mod keys;
 pub mod retention;

@@ -1,8 +1,10 @@
 //! The `accesswatch` command line: one subcommand per verb of DESIGN.md, each in its own file.
 
+mod audit;
 mod bench;
 mod eval;
 mod events_file;
+mod incidents;
 mod keys;
 mod nab;
 mod obligations;
@@ -59,6 +61,11 @@ pub enum Command {
     Nab(nab::NabArgs),
     /// Compute every breach notification owed (jurisdiction, recipient, deadline, legal basis).
     Obligations(obligations::ObligationsArgs),
+    /// Incidents: create, promote alerts, change facts, record submissions, report.
+    Incidents(incidents::IncidentsArgs),
+    /// Check the audit log's hash chain.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Load generators that measure a running server.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -96,6 +103,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Eval(args) => eval::run(&config, args),
             Command::Nab(args) => nab::run(args),
             Command::Obligations(args) => obligations::run(args),
+            Command::Incidents(args) => incidents::run(config, args).await,
+            Command::Audit(cmd) => audit::run(config, cmd).await,
         }
     })
 }

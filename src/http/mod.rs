@@ -4,8 +4,12 @@
 mod auth;
 mod error;
 mod events;
+mod incidents;
 mod keys;
+mod metrics;
+mod obligations;
 mod ops;
+mod params;
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
@@ -41,6 +45,9 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(keys::router())
         .merge(crate::web::router())
+        .merge(obligations::router())
+        .merge(incidents::router())
+        .merge(metrics::router())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use body::{decode_body, BodyError, BodyFormat};
 pub use encode::{encode_event, WireOut};
 pub use split::{split_items, Item, SplitError};
-pub use validate::{validate_item, Limits};
+pub use validate::{hash_event_id, validate_item, Limits};
 pub use writer::{spawn_writer, Committed, WriteError, WriterHandle};
 
 /// Why one event of a batch was rejected: its position, its id if readable, the field and why.

@@ -4,6 +4,9 @@
 //! The backend is chosen by the database URL scheme in [`open`].
 
 mod dedup;
+mod incident_model;
+pub(crate) mod incident_row;
+mod incidents;
 mod migrations;
 mod model;
 mod postgres;
@@ -14,6 +17,11 @@ mod sqlite;
 use async_trait::async_trait;
 use std::sync::Arc;
 
+pub use incident_model::{
+    audit_hash, AuditRecord, IncidentChange, IncidentFilter, IncidentRecord, NewAudit, NewReminder,
+    ObligationRecord, ObligationUpsert, ReminderRecord, GENESIS_HASH,
+};
+pub use incidents::IncidentStore;
 pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
 pub use model::{
     AlertFilter, AlertRecord, ApiKey, Appended, EngineState, EventBatch, NewActor, NewApiKey,
@@ -42,7 +50,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the service keeps. Implemented once per backend; the contract tests run on both.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: IncidentStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; returns the names applied now.

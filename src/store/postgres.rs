@@ -77,6 +77,7 @@ impl PgStore {
 }
 
 super::shared::impl_store!(PgStore, Postgres, "postgres");
+super::incidents::impl_incident_store!(PgStore, Postgres);
 
 impl PgStore {
     async fn apply_migrations(&self) -> StoreResult<Vec<String>> {

@@ -293,6 +293,10 @@ macro_rules! impl_store {
                     actors_tracked: count("SELECT count(*) FROM actors").await?,
                     alerts_open: count("SELECT count(*) FROM alerts WHERE status <> 'resolved'")
                         .await?,
+                    incidents_open: count(
+                        "SELECT count(*) FROM incidents WHERE status NOT IN ('resolved', 'closed')",
+                    )
+                    .await?,
                     ..$crate::store::Stats::default()
                 })
             }

@@ -84,6 +84,7 @@ impl SqliteStore {
 }
 
 super::shared::impl_store!(SqliteStore, Sqlite, "sqlite");
+super::incidents::impl_incident_store!(SqliteStore, Sqlite);
 
 impl SqliteStore {
     async fn apply_migrations(&self) -> StoreResult<Vec<String>> {

@@ -5,9 +5,17 @@
 
 mod helpers;
 
+mod audit_chain;
 mod auth;
+mod breach_helpers;
 mod crash;
 mod detection;
+mod incident_report;
+mod incident_store;
+mod incidents;
+mod incidents_cli;
 mod ingest;
+mod obligations_api;
+mod reminders;
 mod store_contract;
 mod ui;

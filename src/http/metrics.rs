@@ -1,0 +1,24 @@
+//! `GET /metrics` (read scope): Prometheus text. Today it carries the breach-obligation gauges; other
+//! components append their own text to the same answer.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+use super::auth::{Auth, Read};
+use super::{AppState, Error};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+async fn metrics(
+    _auth: Auth<Read>,
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, Error> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let body = crate::incidents::metrics::prometheus_text(state.store.as_ref(), now).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
+}
