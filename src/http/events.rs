@@ -11,12 +11,21 @@ use http_body_util::BodyExt;
 use super::auth::{Auth, Ingest};
 use super::{AppState, Error};
 use crate::ingest::{
-    decode_body, split_items, validate_item, BodyError, BodyFormat, IngestReport, Limits,
-    WriteError,
+    decode_body, split_items, validate_item, validate_ocsf_item, BodyError, BodyFormat,
+    IngestReport, Limits, WriteError,
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/events", post(post_events))
+    Router::new()
+        .route("/v1/events", post(post_events))
+        .route("/v1/events/ocsf", post(post_ocsf_events))
+}
+
+/// Which schema the items of a body follow.
+#[derive(Clone, Copy)]
+enum Schema {
+    Native,
+    Ocsf,
 }
 
 async fn post_events(
@@ -24,6 +33,25 @@ async fn post_events(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), Error> {
+    ingest(state, headers, body, Schema::Native).await
+}
+
+/// OCSF Datastore (6005), API (6003) and File System (1001) Activity, mapped onto the native schema.
+async fn post_ocsf_events(
+    _auth: Auth<Ingest>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), Error> {
+    ingest(state, headers, body, Schema::Ocsf).await
+}
+
+async fn ingest(
+    state: AppState,
+    headers: HeaderMap,
+    body: Body,
+    schema: Schema,
 ) -> Result<(StatusCode, Json<IngestReport>), Error> {
     let limits = &state.config.ingest;
     let _permit = state
@@ -70,7 +98,11 @@ async fn post_events(
     let mut events = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for item in &items {
-        match validate_item(item, &bounds) {
+        let validated = match schema {
+            Schema::Native => validate_item(item, &bounds),
+            Schema::Ocsf => validate_ocsf_item(item, &bounds),
+        };
+        match validated {
             Ok(event) => events.push(event),
             Err(error) => errors.push(error),
         }

@@ -273,3 +273,37 @@ async fn a_single_json_object_and_an_array_are_both_accepted(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_single_json_object_and_an_array_are_both_accepted);
+
+async fn ocsf_events_are_mapped_onto_the_native_schema(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let body = [
+        r#"{"class_uid":6005,"activity_name":"Read","time":1796013000000,"metadata":{"uid":"ocsf-1"},"actor":{"user":{"name":"bob@example.com"}},"database":{"name":"crm"},"table":{"name":"customers"},"unmapped":{"records":4000,"sensitivity":"pii"}}"#,
+        r#"{"class_uid":4001,"time":1796013000000}"#,
+    ]
+    .join("\n");
+    let r = app
+        .client
+        .post(format!("{}/v1/events/ocsf", app.url))
+        .bearer_auth(&app.ingest_key)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["accepted"].as_u64(), report["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["errors"][0]["field"], "class_uid");
+    let stored = app.store.events_after(0, 10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].event.resource, "crm.customers");
+    assert_eq!(stored[0].event.records, 4000);
+    assert_eq!(stored[0].event.event_id.as_deref(), Some("ocsf-1"));
+    app.stop().await;
+}
+on_both_backends!(ocsf_events_are_mapped_onto_the_native_schema);
