@@ -1,7 +1,7 @@
 //! Detection quality on simulated worlds: generates a world per seed, runs one `Pipeline` over it and
 //! prints the `eval` report (recall per attack kind, precision, false alerts per 1,000 actor-days,
 //! delay). `cargo run --release -p detectors --example quality -- 1 2 3` (seeds; default 1 2 3).
-//! `-v` also prints every alert of the test period.
+//! `-v` also prints every alert of the test period; `--config FILE.json` uses a `detectors::Config`.
 
 use detectors::eval::{evaluate, ScoredAlert};
 use detectors::sim::{simulate, SimConfig};
@@ -10,13 +10,28 @@ use detectors::{Config, Pipeline};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v");
-    let mut seeds: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let config: Config = match args
+        .iter()
+        .position(|a| a == "--config")
+        .and_then(|i| args.get(i + 1))
+    {
+        Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
+        None => Config::default(),
+    };
+    let mut seeds: Vec<u64> = args
+        .iter()
+        .filter(|a| !a.ends_with(".json"))
+        .filter_map(|a| a.parse().ok())
+        .collect();
     if seeds.is_empty() {
         seeds = vec![1, 2, 3];
     }
     for seed in seeds {
-        let world = simulate(&SimConfig { seed, ..SimConfig::default() })?;
-        let mut p = Pipeline::new(Config::default())?;
+        let world = simulate(&SimConfig {
+            seed,
+            ..SimConfig::default()
+        })?;
+        let mut p = Pipeline::new(config.clone())?;
         let started = std::time::Instant::now();
         let mut alerts = Vec::new();
         for ev in &world.events {
@@ -45,11 +60,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         println!("{}", report.to_text());
         if verbose {
-            for a in alerts.iter().filter(|a| a.detected_ms >= world.labels.world.test_start_ms) {
-                println!("  [{}] {} {:.0} {}", a.detector, a.severity as u8, a.score, a.summary);
+            for a in alerts
+                .iter()
+                .filter(|a| a.detected_ms >= world.labels.world.test_start_ms)
+            {
+                println!(
+                    "  [{}] {} {:.0} {}",
+                    a.detector, a.severity as u8, a.score, a.summary
+                );
             }
             for l in &world.labels.attacks {
-                println!("  attack {} {} {} {} .. {} ({})", l.id, l.kind.name(), l.actor, l.start_ms, l.end_ms, l.strength);
+                println!(
+                    "  attack {} {} {} {} .. {} ({})",
+                    l.id,
+                    l.kind.name(),
+                    l.actor,
+                    l.start_ms,
+                    l.end_ms,
+                    l.strength
+                );
             }
         }
     }

@@ -36,27 +36,42 @@ const PENDING_PER_ACTOR: usize = 16;
 
 impl Combiner {
     /// Folds `findings` observed at event time `now`; returns an alert when the evidence suffices.
-    pub fn add(&mut self, subject: Subject<'_>, findings: Vec<Finding>, now: i64, cfg: &Config) -> Option<Alert> {
+    pub fn add(
+        &mut self,
+        subject: Subject<'_>,
+        findings: Vec<Finding>,
+        now: i64,
+        cfg: &Config,
+    ) -> Option<Alert> {
         let c = &cfg.combiner;
         if findings.is_empty() {
             return None;
         }
-        if *subject.last_alert_ms != i64::MIN && now < *subject.last_alert_ms + i64::from(c.cooldown_minutes) * MINUTE_MS {
+        if *subject.last_alert_ms != i64::MIN
+            && now < *subject.last_alert_ms + i64::from(c.cooldown_minutes) * MINUTE_MS
+        {
             return None;
         }
         let horizon = now - i64::from(c.span_minutes) * MINUTE_MS;
         self.pending.retain(|(_, f)| f.detected_ms >= horizon);
-        let mut mine: Vec<Finding> = self.pending.iter().filter(|(a, _)| *a == subject.id).map(|(_, f)| f.clone()).collect();
+        let mut mine: Vec<Finding> = self
+            .pending
+            .iter()
+            .filter(|(a, _)| *a == subject.id)
+            .map(|(_, f)| f.clone())
+            .collect();
         mine.extend(findings.iter().cloned());
         // Strongest finding per family, strongest family first.
-        mine.sort_by(|a, b| a.family.cmp(&b.family).then(a.ln_p.total_cmp(&b.ln_p)));
+        mine.sort_by(|a, b| {
+            a.family
+                .cmp(&b.family)
+                .then(b.alone.cmp(&a.alone))
+                .then(a.ln_p.total_cmp(&b.ln_p))
+        });
         mine.dedup_by(|later, earlier| later.family == earlier.family);
         mine.sort_by(|a, b| b.alone.cmp(&a.alone).then(a.ln_p.total_cmp(&b.ln_p)));
         let combined = fisher_ln_sf(mine.iter().map(|f| f.ln_p).sum(), mine.len());
         let alone = mine.iter().any(|f| f.alone);
-        if std::env::var("DBG_ACTOR").is_ok_and(|n| *subject.actor == *n) {
-            eprintln!("DBGC {:?}", mine.iter().map(|f| (f.family, f.ln_p, f.alone, f.observed, f.expected)).collect::<Vec<_>>());
-        }
         let corroborated = mine.len() >= 2 && combined <= c.corroborated_p.ln();
         if alone || corroborated {
             self.pending.retain(|(a, _)| *a != subject.id);
@@ -66,7 +81,11 @@ impl Combiner {
         for f in findings {
             self.pending.push((subject.id, f));
         }
-        let count = self.pending.iter().filter(|(a, _)| *a == subject.id).count();
+        let count = self
+            .pending
+            .iter()
+            .filter(|(a, _)| *a == subject.id)
+            .count();
         if count > PENDING_PER_ACTOR {
             if let Some(pos) = self.pending.iter().position(|(a, _)| *a == subject.id) {
                 self.pending.remove(pos);
@@ -110,7 +129,12 @@ mod tests {
     }
 
     fn add(c: &mut Combiner, last: &mut i64, fs: Vec<Finding>, now: i64) -> Option<Alert> {
-        let s = Subject { id: 1, actor: "alice", group: Some("support"), last_alert_ms: last };
+        let s = Subject {
+            id: 1,
+            actor: "alice",
+            group: Some("support"),
+            last_alert_ms: last,
+        };
         c.add(s, fs, now, &Config::default())
     }
 
@@ -118,34 +142,83 @@ mod tests {
     fn volume_and_time_of_day_in_one_span_make_one_alert_naming_both() {
         let mut c = Combiner::default();
         let mut last = i64::MIN;
-        assert!(add(&mut c, &mut last, vec![finding(Family::TimeOfDay, 0.005, false, 0)], 0).is_none());
-        let a = add(&mut c, &mut last, vec![finding(Family::Volume, 1e-5, false, 60_000)], 60_000);
-        assert!(a.is_some_and(|a| a.detector == "volume" && a.detectors == ["volume", "time_of_day"]));
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::TimeOfDay, 0.005, false, 0)],
+            0
+        )
+        .is_none());
+        let a = add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-5, false, 60_000)],
+            60_000,
+        );
+        assert!(
+            a.is_some_and(|a| a.detector == "volume" && a.detectors == ["volume", "time_of_day"])
+        );
     }
 
     #[test]
     fn weak_findings_far_apart_do_not_combine() {
         let mut c = Combiner::default();
         let mut last = i64::MIN;
-        assert!(add(&mut c, &mut last, vec![finding(Family::TimeOfDay, 0.005, false, 0)], 0).is_none());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::TimeOfDay, 0.005, false, 0)],
+            0
+        )
+        .is_none());
         let later = 40 * MINUTE_MS;
-        assert!(add(&mut c, &mut last, vec![finding(Family::Volume, 1e-5, false, later)], later).is_none());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-5, false, later)],
+            later
+        )
+        .is_none());
     }
 
     #[test]
     fn a_second_burst_within_the_cooldown_is_folded_into_the_first_alert() {
         let mut c = Combiner::default();
         let mut last = i64::MIN;
-        assert!(add(&mut c, &mut last, vec![finding(Family::Volume, 1e-12, true, 0)], 0).is_some());
-        assert!(add(&mut c, &mut last, vec![finding(Family::Volume, 1e-12, true, 600_000)], 600_000).is_none());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-12, true, 0)],
+            0
+        )
+        .is_some());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-12, true, 600_000)],
+            600_000
+        )
+        .is_none());
         let after = 61 * MINUTE_MS;
-        assert!(add(&mut c, &mut last, vec![finding(Family::Volume, 1e-12, true, after)], after).is_some());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-12, true, after)],
+            after
+        )
+        .is_some());
     }
 
     #[test]
     fn an_ungated_finding_alone_does_not_alert_however_small_its_p() {
         let mut c = Combiner::default();
         let mut last = i64::MIN;
-        assert!(add(&mut c, &mut last, vec![finding(Family::Volume, 1e-20, false, 0)], 0).is_none());
+        assert!(add(
+            &mut c,
+            &mut last,
+            vec![finding(Family::Volume, 1e-20, false, 0)],
+            0
+        )
+        .is_none());
     }
 }

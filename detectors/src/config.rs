@@ -5,11 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::detect::{
-    breadth::BreadthConfig, denied::DeniedConfig, new_access::NewAccessConfig, origin::OriginConfig,
-    peer::PeerConfig, population::PopulationConfig, rules::RuleConfig, sustained::SustainedConfig,
-    time_of_day::TimeOfDayConfig, volume::VolumeConfig,
+    breadth::BreadthConfig, denied::DeniedConfig, new_access::NewAccessConfig,
+    origin::OriginConfig, peer::PeerConfig, population::PopulationConfig, rules::RuleConfig,
+    sustained::SustainedConfig, time_of_day::TimeOfDayConfig, volume::VolumeConfig,
 };
-use crate::timefmt::{MINUTE_MS, DAY_MS};
+use crate::timefmt::{DAY_MS, MINUTE_MS};
 
 /// A configuration that cannot work, naming the field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -21,7 +21,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn new(field: &str, reason: impl Into<String>) -> Self {
-        ConfigError { field: field.to_owned(), reason: reason.into() }
+        ConfigError {
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -92,7 +95,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let w = |label: &str, weight| SensitivityWeight { label: label.to_owned(), weight };
+        let w = |label: &str, weight| SensitivityWeight {
+            label: label.to_owned(),
+            weight,
+        };
         Config {
             window_minutes: 5,
             lateness_seconds: 60,
@@ -132,23 +138,33 @@ impl Config {
     /// Checks ranges and cross-field constraints.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.window_minutes == 0 || DAY_MS % self.window_ms() != 0 {
-            return Err(ConfigError::new("window_minutes", "must be positive and divide a day evenly"));
+            return Err(ConfigError::new(
+                "window_minutes",
+                "must be positive and divide a day evenly",
+            ));
         }
         if self.lateness_ms() >= self.window_ms() {
-            return Err(ConfigError::new("lateness_seconds", "must be shorter than one window"));
+            return Err(ConfigError::new(
+                "lateness_seconds",
+                "must be shorter than one window",
+            ));
         }
         let c = &self.combiner;
         if c.span_minutes == 0 || c.cooldown_minutes < c.span_minutes {
-            return Err(ConfigError::new("combiner.cooldown_minutes", "span must be positive and cooldown at least the span"));
+            return Err(ConfigError::new(
+                "combiner.cooldown_minutes",
+                "span must be positive and cooldown at least the span",
+            ));
         }
         probability("combiner.alert_p", c.alert_p)?;
         probability("combiner.corroborated_p", c.corroborated_p)?;
-        if !(c.score_full_log10 > 0.0) {
-            return Err(ConfigError::new("combiner.score_full_log10", "must be positive"));
-        }
+        positive("combiner.score_full_log10", c.score_full_log10)?;
         for s in &self.sensitivity {
             if !(0.0..=1.0).contains(&s.weight) {
-                return Err(ConfigError::new("sensitivity.weight", format!("{}: must be within 0..=1", s.label)));
+                return Err(ConfigError::new(
+                    "sensitivity.weight",
+                    format!("{}: must be within 0..=1", s.label),
+                ));
             }
         }
         self.volume.validate()?;
@@ -170,7 +186,11 @@ impl Config {
     #[inline]
     pub fn sensitivity_weight(&self, label: Option<&str>) -> f64 {
         match label {
-            Some(l) => self.sensitivity.iter().find(|s| s.label == l).map_or(0.0, |s| s.weight),
+            Some(l) => self
+                .sensitivity
+                .iter()
+                .find(|s| s.label == l)
+                .map_or(0.0, |s| s.weight),
             None => 0.0,
         }
     }
@@ -181,7 +201,10 @@ pub(crate) fn probability(field: &str, p: f64) -> Result<(), ConfigError> {
     if p > 0.0 && p < 1.0 {
         Ok(())
     } else {
-        Err(ConfigError::new(field, "must be a probability strictly between 0 and 1"))
+        Err(ConfigError::new(
+            field,
+            "must be a probability strictly between 0 and 1",
+        ))
     }
 }
 
@@ -205,13 +228,21 @@ mod tests {
 
     #[test]
     fn lateness_longer_than_a_window_is_rejected() {
-        let cfg = Config { lateness_seconds: 600, ..Config::default() };
-        assert_eq!(cfg.validate().map_err(|e| e.field), Err("lateness_seconds".to_owned()));
+        let cfg = Config {
+            lateness_seconds: 600,
+            ..Config::default()
+        };
+        assert_eq!(
+            cfg.validate().map_err(|e| e.field),
+            Err("lateness_seconds".to_owned())
+        );
     }
 
     #[test]
     fn unknown_fields_are_rejected_by_name() {
-        let err = serde_json::from_str::<Config>(r#"{"window_minute": 5}"#).err().map(|e| e.to_string());
+        let err = serde_json::from_str::<Config>(r#"{"window_minute": 5}"#)
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("window_minute")));
     }
 

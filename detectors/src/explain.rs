@@ -75,7 +75,14 @@ fn contribution(f: &Finding, cfg: &Config) -> Contribution {
 }
 
 /// Builds the alert from one actor's findings (strongest first) and their combined `ln p`.
-pub fn alert(actor: &str, group: Option<&str>, findings: &[Finding], combined_ln_p: f64, detected_ms: i64, cfg: &Config) -> Option<Alert> {
+pub fn alert(
+    actor: &str,
+    group: Option<&str>,
+    findings: &[Finding],
+    combined_ln_p: f64,
+    detected_ms: i64,
+    cfg: &Config,
+) -> Option<Alert> {
     let lead = findings.first()?;
     let mut resources: Vec<ResourceCount> = Vec::new();
     let mut event_ids: Vec<String> = Vec::new();
@@ -93,7 +100,11 @@ pub fn alert(actor: &str, group: Option<&str>, findings: &[Finding], combined_ln
             }
         }
     }
-    resources.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.resource.cmp(&b.resource)));
+    resources.sort_by(|a, b| {
+        b.records
+            .cmp(&a.records)
+            .then_with(|| a.resource.cmp(&b.resource))
+    });
     let s = score(combined_ln_p, cfg);
     let who = match group {
         Some(g) if g != actor => format!("{actor} ({g})"),
@@ -102,18 +113,35 @@ pub fn alert(actor: &str, group: Option<&str>, findings: &[Finding], combined_ln
     let top = resources
         .first()
         .filter(|r| r.records > 0 && lead.unit == "records")
-        .map(|r| format!("; mostly {} ({} records)", r.resource, count(r.records as f64)))
+        .map(|r| {
+            format!(
+                "; mostly {} ({} records)",
+                r.resource,
+                count(r.records as f64)
+            )
+        })
         .unwrap_or_default();
     let also: Vec<&str> = findings.iter().skip(1).map(|f| f.family.name()).collect();
-    let also = if also.is_empty() { String::new() } else { format!(". Corroborated by: {}", also.join(", ")) };
-    let start = findings.iter().map(|f| f.start_ms).min().unwrap_or(lead.start_ms);
+    let also = if also.is_empty() {
+        String::new()
+    } else {
+        format!(". Corroborated by: {}", also.join(", "))
+    };
+    let start = findings
+        .iter()
+        .map(|f| f.start_ms)
+        .min()
+        .unwrap_or(lead.start_ms);
     Some(Alert {
         actor: actor.to_owned(),
         actor_group: group.map(str::to_owned),
         time_ms: start,
         detected_ms,
         detector: lead.family.name().to_owned(),
-        detectors: findings.iter().map(|f| f.family.name().to_owned()).collect(),
+        detectors: findings
+            .iter()
+            .map(|f| f.family.name().to_owned())
+            .collect(),
         severity: Severity::from_score(s),
         score: s,
         p_value: combined_ln_p.exp(),
@@ -123,7 +151,11 @@ pub fn alert(actor: &str, group: Option<&str>, findings: &[Finding], combined_ln
             expected: lead.expected,
             baseline: lead.baseline.clone(),
             unit: lead.unit.clone(),
-            window: format!("{} from {}", duration(lead.span_ms), format_utc(lead.start_ms)),
+            window: format!(
+                "{} from {}",
+                duration(lead.span_ms),
+                format_utc(lead.start_ms)
+            ),
             window_start_ms: lead.start_ms,
             window_end_ms: lead.start_ms + lead.span_ms,
             top_resources: resources.iter().take(5).cloned().collect(),

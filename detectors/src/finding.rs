@@ -38,9 +38,12 @@ impl Family {
     }
 
     /// Families whose decision is a tail probability; the others decide by their gates (a rule, a
-    /// first access, an unusual hour with volume) and their p-value only ranks the alert.
+    /// first access, an unusual hour with volume, a CUSUM alarm) and their p-value only ranks the alert.
     pub fn is_statistical(self) -> bool {
-        matches!(self, Family::Volume | Family::SustainedVolume | Family::Peer | Family::Breadth | Family::DeniedBurst)
+        matches!(
+            self,
+            Family::Volume | Family::Peer | Family::Breadth | Family::DeniedBurst
+        )
     }
 }
 

@@ -31,7 +31,11 @@ pub fn is_weekend(t: i64) -> bool {
 pub fn format_utc(t: i64) -> String {
     let (y, m, d) = civil_from_days(day_index(t));
     let minutes = t.rem_euclid(DAY_MS) / MINUTE_MS;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// `14:05` (UTC time of day).

@@ -9,7 +9,8 @@
 //! - `service`: the operations the API and the CLI share; `records`: submissions, comments, tasks.
 //! - `audit`: verifying the hash chain.
 //! - `view`: the JSON answered for an incident.
-//! - `reminders`: the scheduler and its delivery seam; `metrics`: due/overdue gauges.
+//! - `reminders`: the scheduler and its delivery seam (`reminders_config`: its `[reminders]` section);
+//!   `metrics`: due/overdue gauges.
 //! - `report`: the Markdown and JSON report.
 
 mod alerts;
@@ -21,9 +22,12 @@ mod patch;
 mod prefill;
 mod records;
 pub mod reminders;
+mod reminders_config;
 pub mod report;
 pub mod service;
 pub mod view;
+
+pub use reminders_config::RemindersConfig;
 
 use crate::store::StoreError;
 

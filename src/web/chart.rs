@@ -113,8 +113,7 @@ pub fn svg(points: &[Point], mark_ms: Option<i64>) -> String {
             .unwrap_or_default();
         let _ = write!(
             out,
-            r##"<line x1="{0:.1}" y1="{TOP}" x2="{0:.1}" y2="{1}" stroke="#e4e4e4"/><text x="{2:.1}" y="{3}">{label}</text>
-"##,
+            r##"<line x1="{0:.1}" y1="{TOP}" x2="{0:.1}" y2="{1}" stroke="#e4e4e4"/><text x="{2:.1}" y="{3}">{label}</text>"##,
             x(day as f64),
             H - BOTTOM,
             x(day as f64) + 3.0,
@@ -124,8 +123,7 @@ pub fn svg(points: &[Point], mark_ms: Option<i64>) -> String {
     if let Some(mark) = mark_ms.filter(|m| (*m as f64) >= t0 && (*m as f64) <= t1) {
         let _ = write!(
             out,
-            r##"<line x1="{0:.1}" y1="{TOP}" x2="{0:.1}" y2="{1}" stroke="#d0021b" stroke-width="2"/>
-"##,
+            r##"<line x1="{0:.1}" y1="{TOP}" x2="{0:.1}" y2="{1}" stroke="#d0021b" stroke-width="2"/>"##,
             x(mark as f64),
             H - BOTTOM
         );

@@ -29,7 +29,13 @@ pub struct BreadthConfig {
 
 impl Default for BreadthConfig {
     fn default() -> Self {
-        BreadthConfig { enabled: true, prior_windows: 24.0, memory_windows: 600.0, min_distinct: 25.0, min_ratio: 4.0 }
+        BreadthConfig {
+            enabled: true,
+            prior_windows: 24.0,
+            memory_windows: 600.0,
+            min_distinct: 25.0,
+            min_ratio: 4.0,
+        }
     }
 }
 
@@ -50,7 +56,12 @@ pub struct BreadthCheck {
 }
 
 /// Judges `distinct` against own (and, while young, peer) history. `None` without any baseline.
-pub fn check(distinct: f64, own: &Moments, peers: Option<&Moments>, cfg: &BreadthConfig) -> Option<BreadthCheck> {
+pub fn check(
+    distinct: f64,
+    own: &Moments,
+    peers: Option<&Moments>,
+    cfg: &BreadthConfig,
+) -> Option<BreadthCheck> {
     let n = f64::from(own.n);
     let peer = peers.filter(|p| p.n >= 3.0);
     let w = match peer {
@@ -112,7 +123,10 @@ mod tests {
     #[test]
     fn walking_eighty_tables_is_flagged_for_someone_who_uses_four() {
         let c = check(80.0, &history(200, 3.0), None, &BreadthConfig::default());
-        assert!(c.is_some_and(|c| c.alone && c.ln_p < (1e-8f64).ln()), "{c:?}");
+        assert!(
+            c.is_some_and(|c| c.alone && c.ln_p < (1e-8f64).ln()),
+            "{c:?}"
+        );
     }
 
     #[test]
@@ -123,7 +137,12 @@ mod tests {
 
     #[test]
     fn a_new_actor_borrows_the_peers_breadth() {
-        let c = check(60.0, &Moments::default(), Some(&history(100, 4.0)), &BreadthConfig::default());
+        let c = check(
+            60.0,
+            &Moments::default(),
+            Some(&history(100, 4.0)),
+            &BreadthConfig::default(),
+        );
         assert!(c.is_some_and(|c| c.alone && c.peer_weight > 0.99));
     }
 }

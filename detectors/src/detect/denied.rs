@@ -28,7 +28,13 @@ pub struct DeniedConfig {
 
 impl Default for DeniedConfig {
     fn default() -> Self {
-        DeniedConfig { enabled: true, min_denied: 10, min_ratio: 5.0, memory_windows: 600.0, prior_mean: 0.2 }
+        DeniedConfig {
+            enabled: true,
+            min_denied: 10,
+            min_ratio: 5.0,
+            memory_windows: 600.0,
+            prior_mean: 0.2,
+        }
     }
 }
 
@@ -48,7 +54,8 @@ pub struct DeniedCheck {
 }
 
 /// Judges `denied` against the actor's denied-per-window history.
-pub fn check(denied: u64, own: &Moments, cfg: &DeniedConfig) -> Option<DeniedCheck> {
+/// `windows` is how many consecutive windows `denied` was counted over (bursts straddle windows).
+pub fn check(denied: u64, windows: f64, own: &Moments, cfg: &DeniedConfig) -> Option<DeniedCheck> {
     if denied < cfg.min_denied {
         return None;
     }
@@ -56,9 +63,16 @@ pub fn check(denied: u64, own: &Moments, cfg: &DeniedConfig) -> Option<DeniedChe
     let n = f64::from(own.n);
     let w = n / (n + 24.0);
     let mean = (w * f64::from(own.mean) + (1.0 - w) * cfg.prior_mean).max(0.05);
-    let var = (w * own.second() + (1.0 - w) * (cfg.prior_mean + cfg.prior_mean.powi(2)) - mean * mean).max(mean);
+    let var = (w * own.second() + (1.0 - w) * (cfg.prior_mean + cfg.prior_mean.powi(2))
+        - mean * mean)
+        .max(mean);
     let d = denied as f64;
-    Some(DeniedCheck { ln_p: ln_count_sf(d, mean, var), expected: mean, alone: d >= cfg.min_ratio * mean })
+    let (mean, var) = (mean * windows, var * windows);
+    Some(DeniedCheck {
+        ln_p: ln_count_sf(d, mean, var),
+        expected: mean,
+        alone: d >= cfg.min_ratio * mean,
+    })
 }
 
 /// The window's denied-burst finding.
@@ -95,13 +109,19 @@ mod tests {
 
     #[test]
     fn forty_denials_in_a_window_are_a_burst() {
-        let c = check(40, &history(300, 20), &DeniedConfig::default());
+        let c = check(40, 1.0, &history(300, 20), &DeniedConfig::default());
         assert!(c.is_some_and(|c| c.alone && c.ln_p < (1e-9f64).ln()));
     }
 
     #[test]
+    fn fifteen_denials_over_two_windows_are_a_burst() {
+        let c = check(15, 2.0, &history(300, 20), &DeniedConfig::default());
+        assert!(c.is_some_and(|c| c.alone && c.ln_p < (1e-6f64).ln()));
+    }
+
+    #[test]
     fn a_few_denials_are_not_a_burst_even_without_history() {
-        assert!(check(3, &Moments::default(), &DeniedConfig::default()).is_none());
+        assert!(check(3, 1.0, &Moments::default(), &DeniedConfig::default()).is_none());
     }
 
     #[test]
@@ -110,6 +130,6 @@ mod tests {
         for i in 0..300 {
             m.update(12.0 + (i % 5) as f64, 600.0);
         }
-        assert!(check(15, &m, &DeniedConfig::default()).is_some_and(|c| !c.alone));
+        assert!(check(15, 1.0, &m, &DeniedConfig::default()).is_some_and(|c| !c.alone));
     }
 }

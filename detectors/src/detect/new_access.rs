@@ -53,14 +53,21 @@ impl NewAccessConfig {
         probability("new_access.group_novel_p", self.group_novel_p)?;
         probability("new_access.actor_novel_p", self.actor_novel_p)?;
         if self.actor_capacity == 0 || self.group_capacity == 0 {
-            return Err(ConfigError::new("new_access.actor_capacity", "capacities must be positive"));
+            return Err(ConfigError::new(
+                "new_access.actor_capacity",
+                "capacities must be positive",
+            ));
         }
         Ok(())
     }
 
     /// `ln p` and whether it may alert alone, for a first access of weight `weight`.
     pub fn score(&self, weight: f64, group_novel: bool) -> (f64, bool) {
-        let p = if group_novel { self.group_novel_p } else { self.actor_novel_p };
+        let p = if group_novel {
+            self.group_novel_p
+        } else {
+            self.actor_novel_p
+        };
         (weight * p.ln(), group_novel && weight >= self.alone_weight)
     }
 }
@@ -86,7 +93,11 @@ pub(crate) fn finding(ctx: &Context<'_>, a: &FirstAccess<'_>, cfg: &NewAccessCon
     } else {
         "for the first time (its peers do read it)".to_owned()
     };
-    let more = if a.others > 0 { format!(" and {} more sensitive resources new to it", a.others) } else { String::new() };
+    let more = if a.others > 0 {
+        format!(" and {} more sensitive resources new to it", a.others)
+    } else {
+        String::new()
+    };
     ctx.finding(Facts {
         family: Family::NewAccess,
         ln_p,
@@ -94,8 +105,16 @@ pub(crate) fn finding(ctx: &Context<'_>, a: &FirstAccess<'_>, cfg: &NewAccessCon
         observed: 1.0 + a.others as f64,
         expected: 0.0,
         unit: "first accesses",
-        baseline: format!("sensitive resources read by the actor and by {}", ctx.peers()),
-        what: format!("read {} ({}) {whose}{more}, at {}", a.resource, a.sensitivity, format_utc(ctx.start_ms)),
+        baseline: format!(
+            "sensitive resources read by the actor and by {}",
+            ctx.peers()
+        ),
+        what: format!(
+            "read {} ({}) {whose}{more}, at {}",
+            a.resource,
+            a.sensitivity,
+            format_utc(ctx.start_ms)
+        ),
     })
 }
 

@@ -1,14 +1,15 @@
 //! Origin: a service identity used from a region or address block it has not used before.
 //!
 //! Services run from a handful of regions and networks, so a new one is a strong hint of stolen
-//! credentials; people roam (travel, VPNs), so by default only `service` actors are judged. The
-//! finding never alerts alone: it must meet a volume finding in the combiner ("new place *and* reading
-//! a lot"). A new origin stays "new" for the rest of its first day and is learned at day close, so
-//! every window of an attack that day carries the signal.
+//! credentials; people roam (travel, VPNs), so by default only `service` actors are judged. A new
+//! place alone is not enough ("new place *and* reading a lot"): the finding alerts once the new origins
+//! carried `min_hours` of the service's usual hourly volume that day, or beside a volume finding in
+//! the combiner. A new origin stays "new" for the rest of its first day and is learned at day close,
+//! so every window of an attack that day carries the signal.
 
 use serde::{Deserialize, Serialize};
 
-use crate::explain::count;
+use crate::explain::{count, ratio};
 use crate::finding::{Context, Facts, Family, Finding};
 use crate::timefmt::format_utc;
 
@@ -27,6 +28,8 @@ pub struct OriginConfig {
     /// Tail probability assigned to a new region, and to a new address block in a known region.
     pub region_p: f64,
     pub block_p: f64,
+    /// Records from new origins in a day, in hours of the actor's usual volume, that alert alone.
+    pub min_hours: f64,
     /// Regions and address blocks remembered per actor.
     pub region_capacity: usize,
     pub block_capacity: usize,
@@ -40,6 +43,7 @@ impl Default for OriginConfig {
             min_actor_days: 3,
             region_p: 1e-4,
             block_p: 1e-2,
+            min_hours: 0.5,
             region_capacity: 6,
             block_capacity: 12,
         }
@@ -77,9 +81,15 @@ pub fn address_block(ip: &str) -> &str {
 }
 
 /// Novelty of one event's origin: `(new region, new block)`.
-pub fn novelty(st: &OriginState, region: Option<&str>, ip: Option<&str>) -> (Option<u64>, Option<u64>) {
+pub fn novelty(
+    st: &OriginState,
+    region: Option<&str>,
+    ip: Option<&str>,
+) -> (Option<u64>, Option<u64>) {
     let r = region.map(hash_str).filter(|h| !st.regions.contains(*h));
-    let b = ip.map(|ip| hash_str(address_block(ip))).filter(|h| !st.blocks.contains(*h));
+    let b = ip
+        .map(|ip| hash_str(address_block(ip)))
+        .filter(|h| !st.blocks.contains(*h));
     (r, b)
 }
 
@@ -90,7 +100,8 @@ impl OriginState {
             self.regions.touch(hash_str(r), day, cfg.region_capacity);
         }
         if let Some(ip) = ip {
-            self.blocks.touch(hash_str(address_block(ip)), day, cfg.block_capacity);
+            self.blocks
+                .touch(hash_str(address_block(ip)), day, cfg.block_capacity);
         }
     }
 
@@ -123,11 +134,19 @@ pub(crate) struct NewOrigin<'a> {
     pub block: Option<&'a str>,
     pub records: u64,
     pub events: u64,
+    /// Records from new origins today, and the actor's usual records per hour.
+    pub today: u64,
+    pub hourly: Option<f64>,
 }
 
-/// The new-origin finding (never alone: it needs volume beside it).
+/// The new-origin finding: alone once the new origins carried `min_hours` of the actor's usual hourly
+/// volume today; otherwise only beside a volume finding.
 pub(crate) fn finding(ctx: &Context<'_>, o: &NewOrigin<'_>, cfg: &OriginConfig) -> Finding {
-    let p = if o.region.is_some() { cfg.region_p } else { cfg.block_p };
+    let p = if o.region.is_some() {
+        cfg.region_p
+    } else {
+        cfg.block_p
+    };
     let place = match (o.region, o.block) {
         (Some(r), Some(b)) => format!("a new region {r} and address block {b}"),
         (Some(r), None) => format!("a new region {r}"),
@@ -137,16 +156,18 @@ pub(crate) fn finding(ctx: &Context<'_>, o: &NewOrigin<'_>, cfg: &OriginConfig) 
     ctx.finding(Facts {
         family: Family::Origin,
         ln_p: p.ln(),
-        alone: false,
-        observed: o.records as f64,
-        expected: 0.0,
-        unit: "records from the new origin",
+        alone: o.hourly.is_some_and(|h| o.today as f64 >= cfg.min_hours * h),
+        observed: o.today as f64,
+        expected: o.hourly.unwrap_or(0.0),
+        unit: "records from new origins today",
         baseline: "regions and address blocks the service used before".to_owned(),
         what: format!(
-            "read {} records in {} requests from {place} at {}",
+            "read {} records in {} requests from {place} at {} ({} from new origins today, {} of its usual hour)",
             count(o.records as f64),
             count(o.events as f64),
-            format_utc(ctx.start_ms)
+            format_utc(ctx.start_ms),
+            count(o.today as f64),
+            o.hourly.map_or("n/a".to_owned(), |h| ratio(o.today as f64, h))
         ),
     })
 }
@@ -167,7 +188,10 @@ mod tests {
         let cfg = OriginConfig::default();
         let mut st = OriginState::default();
         st.learn(Some("eu-west-1"), Some("10.1.2.3"), 1, &cfg);
-        assert_eq!(novelty(&st, Some("eu-west-1"), Some("10.1.2.99")), (None, None));
+        assert_eq!(
+            novelty(&st, Some("eu-west-1"), Some("10.1.2.99")),
+            (None, None)
+        );
         let (r, b) = novelty(&st, Some("sa-east-1"), Some("200.1.2.3"));
         assert!(r.is_some() && b.is_some());
         if let (Some(r), Some(b)) = (r, b) {
@@ -176,7 +200,10 @@ mod tests {
         }
         assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (r, b));
         st.promote(2, &cfg);
-        assert_eq!(novelty(&st, Some("sa-east-1"), Some("200.1.2.3")), (None, None));
-        assert!(st.pending.is_empty() && st.regions.len() == 2);
+        assert_eq!(
+            novelty(&st, Some("sa-east-1"), Some("200.1.2.3")),
+            (None, None)
+        );
+        assert!(st.pending.is_empty() && st.regions.contains(hash_str("eu-west-1")));
     }
 }

@@ -14,7 +14,8 @@ use crate::finding::{Context, Facts, Family, Finding};
 use crate::timefmt::format_hm;
 
 use crate::config::{positive, ConfigError};
-use crate::stats::{ln_count_sf, Moments};
+use crate::detect::size::SizeAcc;
+use crate::stats::{fisher_ln_sf, ln_count_sf, Moments};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -28,8 +29,12 @@ pub struct PeerConfig {
     pub memory_member_days: f32,
     /// An alert needs the day so far to exceed this multiple of a member's typical whole day...
     pub min_ratio: f64,
-    /// ... and this many records.
+    /// ... and this many records...
     pub min_records: u64,
+    /// ... and today's accesses must be this much larger than usual for their resources, at this
+    /// tail probability (see `size`).
+    pub min_size_ratio: f64,
+    pub size_p: f64,
 }
 
 impl Default for PeerConfig {
@@ -39,8 +44,10 @@ impl Default for PeerConfig {
             young_days: 14,
             min_member_days: 10.0,
             memory_member_days: 400.0,
-            min_ratio: 5.0,
+            min_ratio: 3.0,
             min_records: 1000,
+            min_size_ratio: 3.0,
+            size_p: 1e-4,
         }
     }
 }
@@ -48,7 +55,10 @@ impl Default for PeerConfig {
 impl PeerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         positive("peer.min_ratio", self.min_ratio)?;
-        positive("peer.memory_member_days", f64::from(self.memory_member_days))
+        positive(
+            "peer.memory_member_days",
+            f64::from(self.memory_member_days),
+        )
     }
 }
 
@@ -61,20 +71,35 @@ pub struct PeerCheck {
     pub alone: bool,
 }
 
-/// Compares `today` (records so far) with the group's daily member totals scaled by `factor`.
-pub fn check(today: f64, group_daily: &Moments, factor: f64, cfg: &PeerConfig) -> Option<PeerCheck> {
+/// Compares `today` (records so far) with the group's daily member totals scaled by `factor`, and
+/// today's access sizes (`size`) with the resources' usual sizes. Steady over-reading shows in both: a
+/// day's total is wide across members (people differ), but each access of an outlier is also larger.
+pub fn check(
+    today: f64,
+    group_daily: &Moments,
+    factor: f64,
+    size: &SizeAcc,
+    cfg: &PeerConfig,
+) -> Option<PeerCheck> {
     if group_daily.n < cfg.min_member_days {
         return None;
     }
     let mean = f64::from(group_daily.mean).max(1.0) * factor;
     let var = f64::from(group_daily.var) * factor * factor;
-    let ln_p = ln_count_sf(today, mean, var.max(mean * mean * 0.25));
+    let ln_daily = ln_count_sf(today, mean, var.max(mean * mean * 0.25));
     let ratio = today / mean;
+    let sized = size
+        .check()
+        .filter(|(ln_p, r)| *r >= cfg.min_size_ratio && *ln_p <= cfg.size_p.ln());
+    let ln_p = match sized {
+        Some((ln_size, _)) => fisher_ln_sf(ln_daily + ln_size, 2),
+        None => ln_daily,
+    };
     Some(PeerCheck {
         ln_p,
         ratio,
         expected: mean,
-        alone: ratio >= cfg.min_ratio && today >= cfg.min_records as f64,
+        alone: sized.is_some() && ratio >= cfg.min_ratio && today >= cfg.min_records as f64,
     })
 }
 
@@ -110,20 +135,63 @@ mod tests {
         m
     }
 
+    /// A day of 25 accesses, each `ratio` times its resource's usual size of 4 records.
+    fn sizes(ratio: f64) -> SizeAcc {
+        SizeAcc {
+            observed: 25.0 * 4.0 * ratio,
+            expected: 100.0,
+            var: 25.0 * 16.0 * 1.2,
+        }
+    }
+
+    #[test]
+    fn a_new_employee_reading_fifty_times_the_team_in_ordinary_sized_accesses_is_not_an_outlier() {
+        let c = check(
+            5000.0,
+            &team(200, 100.0),
+            1.0,
+            &sizes(1.0),
+            &PeerConfig::default(),
+        );
+        assert!(c.is_some_and(|c| !c.alone));
+    }
+
     #[test]
     fn a_new_employee_reading_like_the_team_is_not_flagged() {
-        let c = check(110.0, &team(200, 100.0), 1.0, &PeerConfig::default());
+        let c = check(
+            110.0,
+            &team(200, 100.0),
+            1.0,
+            &sizes(1.0),
+            &PeerConfig::default(),
+        );
         assert!(c.is_some_and(|c| !c.alone && c.ln_p > (0.01f64).ln()));
     }
 
     #[test]
     fn a_new_employee_reading_fifty_times_the_team_is_flagged() {
-        let c = check(5000.0, &team(200, 100.0), 1.0, &PeerConfig::default());
-        assert!(c.is_some_and(|c| c.alone && c.ln_p < (1e-9f64).ln()), "{c:?}");
+        let c = check(
+            5000.0,
+            &team(200, 100.0),
+            1.0,
+            &sizes(50.0),
+            &PeerConfig::default(),
+        );
+        assert!(
+            c.is_some_and(|c| c.alone && c.ln_p < (1e-9f64).ln()),
+            "{c:?}"
+        );
     }
 
     #[test]
     fn a_group_without_enough_history_is_no_baseline() {
-        assert!(check(5000.0, &team(3, 100.0), 1.0, &PeerConfig::default()).is_none());
+        assert!(check(
+            5000.0,
+            &team(3, 100.0),
+            1.0,
+            &sizes(50.0),
+            &PeerConfig::default()
+        )
+        .is_none());
     }
 }

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::alert::{Alert, Contribution, Evidence, Severity};
 use crate::config::{positive, probability, ConfigError};
-use crate::stats::ln_count_sf;
 use crate::explain::ratio;
 use crate::finding::Family;
+use crate::stats::ln_count_sf;
 use crate::timefmt::format_utc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,7 +59,10 @@ impl PopulationConfig {
         positive("population_shift.report_ratio", self.report_ratio)?;
         probability("population_shift.crowd_p", self.crowd_p)?;
         if self.min_members < 2 {
-            return Err(ConfigError::new("population_shift.min_members", "a group level needs at least 2 members"));
+            return Err(ConfigError::new(
+                "population_shift.min_members",
+                "a group level needs at least 2 members",
+            ));
         }
         Ok(())
     }
@@ -96,17 +99,35 @@ pub fn median(ratios: &mut [f64]) -> Option<f64> {
     }
     ratios.sort_by(|a, b| a.total_cmp(b));
     let n = ratios.len();
-    Some(if n % 2 == 1 { ratios[n / 2] } else { 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]) })
+    Some(if n % 2 == 1 {
+        ratios[n / 2]
+    } else {
+        0.5 * (ratios[n / 2 - 1] + ratios[n / 2])
+    })
 }
 
 impl ShiftState {
     /// Folds one closed window of the group: `ratios` are the active members' observed/expected
     /// volumes, `usual_active` how many members are usually active in this slot. Returns the factor
     /// for the members' expectations and, once per episode, a report.
-    pub fn observe(&mut self, start_ms: i64, ratios: &mut [f64], usual_active: Option<f64>, cfg: &PopulationConfig) -> (f64, Option<ShiftReport>) {
+    pub fn observe(
+        &mut self,
+        start_ms: i64,
+        ratios: &mut [f64],
+        usual_active: Option<f64>,
+        cfg: &PopulationConfig,
+    ) -> (f64, Option<ShiftReport>) {
         let active = ratios.len();
-        let med = if active >= cfg.min_members as usize { median(ratios).unwrap_or(1.0) } else { 1.0 };
-        let factor = if cfg.enabled && med >= cfg.shift_ratio { med } else { 1.0 };
+        let med = if active >= cfg.min_members as usize {
+            median(ratios).unwrap_or(1.0)
+        } else {
+            1.0
+        };
+        let factor = if cfg.enabled && med >= cfg.shift_ratio {
+            med
+        } else {
+            1.0
+        };
         self.factor = factor;
         // A group rises in two ways: each member reads more per window, or more members are at work
         // at once (more sittings per day). Their product is the group's level.
@@ -117,7 +138,10 @@ impl ShiftState {
         // read clearly more: a quiet hour with five people instead of two is not a surge.
         let crowd = usual.is_some_and(|u| ln_count_sf(active as f64, u, u) <= cfg.crowd_p.ln());
         let heavier = med >= cfg.report_ratio;
-        let shifted = cfg.enabled && active >= cfg.report_members as usize && level >= cfg.report_ratio && (crowd || heavier);
+        let shifted = cfg.enabled
+            && active >= cfg.report_members as usize
+            && level >= cfg.report_ratio
+            && (crowd || heavier);
         let quiet_ms = i64::from(cfg.quiet_minutes) * 60_000;
         if self.in_episode && !shifted && start_ms - self.last_shift_ms > quiet_ms {
             self.in_episode = false;
@@ -133,13 +157,19 @@ impl ShiftState {
         }
         self.consecutive += 1;
         self.last_shift_ms = start_ms;
-        let report = (cfg.report && self.consecutive >= cfg.report_windows && !self.reported).then(|| {
-            self.reported = true;
-            ShiftReport { start_ms: self.episode_start_ms, level, activity, median_ratio: med, active }
-        });
+        let report =
+            (cfg.report && self.consecutive >= cfg.report_windows && !self.reported).then(|| {
+                self.reported = true;
+                ShiftReport {
+                    start_ms: self.episode_start_ms,
+                    level,
+                    activity,
+                    median_ratio: med,
+                    active,
+                }
+            });
         (factor, report)
     }
-
 }
 
 /// The group-level alert, reported once per episode instead of one alert per member.
@@ -147,7 +177,9 @@ pub(crate) fn alert(group: &str, members: u32, r: &ShiftReport, detected_ms: i64
     // The tail probability of "the median member is this far up" is not a per-actor p-value; the
     // score follows the size of the shift instead, and severity stays low: it is context, not a threat.
     let score = (20.0 * r.level.log2()).clamp(0.0, 39.0);
-    let baseline = "members active per window at this hour, and each active member's own seasonal baseline".to_owned();
+    let baseline =
+        "members active per window at this hour, and each active member's own seasonal baseline"
+            .to_owned();
     let what = format!(
         "rose together from {}: {} members active at once ({} the usual number), the median one reading {} their usual volume per window ({members} members in all)",
         format_utc(r.start_ms),

@@ -50,14 +50,28 @@ impl RuleConfig {
     #[inline]
     pub fn matches(&self, ev: &Event<'_>) -> bool {
         (self.actions.is_empty() || self.actions.iter().any(|a| a == ev.action))
-            && (self.sensitivities.is_empty() || ev.sensitivity.is_some_and(|s| self.sensitivities.iter().any(|x| x == s)))
+            && (self.sensitivities.is_empty()
+                || ev
+                    .sensitivity
+                    .is_some_and(|s| self.sensitivities.iter().any(|x| x == s)))
     }
 
     /// `export or download of health records`.
     pub fn describe(&self) -> String {
-        let actions = if self.actions.is_empty() { "access".to_owned() } else { self.actions.join(" or ") };
-        let what = if self.sensitivities.is_empty() { "records".to_owned() } else { format!("{} records", self.sensitivities.join("/")) };
-        format!("{actions} of more than {} {what} in one window", self.records_over)
+        let actions = if self.actions.is_empty() {
+            "access".to_owned()
+        } else {
+            self.actions.join(" or ")
+        };
+        let what = if self.sensitivities.is_empty() {
+            "records".to_owned()
+        } else {
+            format!("{} records", self.sensitivities.join("/"))
+        };
+        format!(
+            "{actions} of more than {} {what} in one window",
+            self.records_over
+        )
     }
 }
 
@@ -89,7 +103,11 @@ mod tests {
     #[test]
     fn the_default_rule_matches_health_exports_only() {
         let rule = RuleConfig::bulk_health_export();
-        let mut ev = OwnedEvent { action: "export".into(), sensitivity: Some("health".into()), ..OwnedEvent::default() };
+        let mut ev = OwnedEvent {
+            action: "export".into(),
+            sensitivity: Some("health".into()),
+            ..OwnedEvent::default()
+        };
         assert!(rule.matches(&ev.as_event()));
         ev.sensitivity = Some("pii".into());
         assert!(!rule.matches(&ev.as_event()));

@@ -57,7 +57,11 @@ fn expectation(m: &Moments) -> (f64, f64) {
 /// Learns `lx = ln(1 + records)`, clipped to three deviations once the entry is established.
 #[inline]
 fn learn(m: &mut Moments, lx: f64) {
-    let lx = if m.n >= 5.0 { lx.min(f64::from(m.mean) + 3.0 * f64::from(m.var).sqrt().max(0.3)) } else { lx };
+    let lx = if m.n >= 5.0 {
+        lx.min(f64::from(m.mean) + 3.0 * f64::from(m.var).sqrt().max(0.3))
+    } else {
+        lx
+    };
     m.update(lx, MEMORY);
 }
 
@@ -71,11 +75,18 @@ impl ActorSizes {
             learn(&mut e.log, lx);
             return;
         }
-        let mut fresh = SizeEntry { hash, log: Moments::default() };
+        let mut fresh = SizeEntry {
+            hash,
+            log: Moments::default(),
+        };
         learn(&mut fresh.log, lx);
         if self.entries.len() < ACTOR_RESOURCES {
             self.entries.push(fresh);
-        } else if let Some(e) = self.entries.iter_mut().min_by(|a, b| a.log.n.total_cmp(&b.log.n)) {
+        } else if let Some(e) = self
+            .entries
+            .iter_mut()
+            .min_by(|a, b| a.log.n.total_cmp(&b.log.n))
+        {
             // The least established entry gives way; counts of the others decay towards it.
             *e = fresh;
         }
@@ -111,22 +122,52 @@ pub struct SizeAcc {
 }
 
 impl SizeAcc {
+    /// Adds another span's accesses (a window's into its day's).
+    pub fn add(&mut self, other: &SizeAcc) {
+        self.observed += other.observed;
+        self.expected += other.expected;
+        self.var += other.var;
+    }
+
     /// `ln P(sum >= observed)` and observed/expected; `None` when no access had a reference.
     pub fn check(&self) -> Option<(f64, f64)> {
         (self.expected > 0.0).then(|| {
-            let ln_p = crate::stats::ln_count_sf(self.observed, self.expected.max(1.0), self.var.max(self.expected));
+            let ln_p = crate::stats::ln_count_sf(
+                self.observed,
+                self.expected.max(1.0),
+                self.var.max(self.expected),
+            );
             (ln_p, self.observed / self.expected.max(1.0))
         })
     }
 }
 
-/// Counts one successful access of `records` to resource `hash` and learns its size.
+/// Counts one successful access of `records` to resource `hash` and learns its size. A young actor
+/// (`young`) is measured against its group first: its own sizes are still being learned from the very
+/// behaviour under judgement.
 #[inline]
-pub fn observe(acc: &mut SizeAcc, own: &mut ActorSizes, group: Option<&mut GroupSizes>, hash: u64, records: u64) {
+pub fn observe(
+    acc: &mut SizeAcc,
+    own: &mut ActorSizes,
+    group: Option<&mut GroupSizes>,
+    hash: u64,
+    records: u64,
+    young: bool,
+) {
     let x = records as f64;
-    let reference = own.get(hash).filter(|m| m.n >= MIN_N).copied().or_else(|| {
-        group.as_ref().and_then(|g| g.map.get(&hash)).filter(|m| m.n >= MIN_N).copied()
-    });
+    let from_group = || {
+        group
+            .as_ref()
+            .and_then(|g| g.map.get(&hash))
+            .filter(|m| m.n >= MIN_N)
+            .copied()
+    };
+    let from_own = || own.get(hash).filter(|m| m.n >= MIN_N).copied();
+    let reference = if young {
+        from_group().or_else(from_own)
+    } else {
+        from_own().or_else(from_group)
+    };
     if let Some(m) = reference {
         let (e, v) = expectation(&m);
         acc.observed += x;
@@ -146,34 +187,58 @@ mod tests {
 
     fn history(own: &mut ActorSizes, group: &mut GroupSizes, hash: u64, sizes: &[u64]) {
         for &s in sizes {
-            observe(&mut SizeAcc::default(), own, Some(group), hash, s);
+            observe(&mut SizeAcc::default(), own, Some(group), hash, s, false);
         }
     }
 
     #[test]
     fn a_big_query_on_a_table_that_always_returns_thousands_is_ordinary() {
         let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
-        history(&mut own, &mut group, 1, &[800, 2500, 400, 1500, 3000, 900, 1200, 700, 2000, 600]);
+        history(
+            &mut own,
+            &mut group,
+            1,
+            &[800, 2500, 400, 1500, 3000, 900, 1200, 700, 2000, 600],
+        );
         let mut acc = SizeAcc::default();
-        observe(&mut acc, &mut own, Some(&mut group), 1, 4000);
-        assert!(acc.check().is_some_and(|(lp, _)| lp > (1e-3f64).ln()), "{:?}", acc.check());
+        observe(&mut acc, &mut own, Some(&mut group), 1, 4000, false);
+        assert!(
+            acc.check().is_some_and(|(lp, _)| lp > (1e-3f64).ln()),
+            "{:?}",
+            acc.check()
+        );
     }
 
     #[test]
     fn an_export_of_thousands_from_a_table_read_by_the_dozen_is_not() {
         let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
-        history(&mut own, &mut group, 2, &[8, 12, 5, 20, 10, 9, 15, 7, 11, 6]);
+        history(
+            &mut own,
+            &mut group,
+            2,
+            &[8, 12, 5, 20, 10, 9, 15, 7, 11, 6],
+        );
         let mut acc = SizeAcc::default();
-        observe(&mut acc, &mut own, Some(&mut group), 2, 7500);
-        assert!(acc.check().is_some_and(|(lp, r)| lp < (1e-9f64).ln() && r > 100.0), "{:?}", acc.check());
+        observe(&mut acc, &mut own, Some(&mut group), 2, 7500, false);
+        assert!(
+            acc.check()
+                .is_some_and(|(lp, r)| lp < (1e-9f64).ln() && r > 100.0),
+            "{:?}",
+            acc.check()
+        );
     }
 
     #[test]
     fn a_resource_new_to_the_actor_is_judged_by_the_group() {
         let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
-        history(&mut ActorSizes::default(), &mut group, 3, &[3, 4, 2, 5, 3, 3, 4]);
+        history(
+            &mut ActorSizes::default(),
+            &mut group,
+            3,
+            &[3, 4, 2, 5, 3, 3, 4],
+        );
         let mut acc = SizeAcc::default();
-        observe(&mut acc, &mut own, Some(&mut group), 3, 5000);
+        observe(&mut acc, &mut own, Some(&mut group), 3, 5000, true);
         assert!(acc.check().is_some_and(|(_, r)| r > 100.0));
     }
 
@@ -181,7 +246,7 @@ mod tests {
     fn an_actor_remembers_at_most_eight_resources() {
         let mut own = ActorSizes::default();
         for h in 0..20 {
-            observe(&mut SizeAcc::default(), &mut own, None, h, 10);
+            observe(&mut SizeAcc::default(), &mut own, None, h, 10, false);
         }
         assert_eq!(own.entries.len(), ACTOR_RESOURCES);
     }

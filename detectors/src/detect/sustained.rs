@@ -13,8 +13,8 @@ use crate::finding::{Context, Facts, Family, Finding};
 use crate::timefmt::format_utc;
 
 use crate::config::{positive, ConfigError};
-use crate::stats::{ln_normal_sf, Moments};
-use crate::timefmt::DAY_MS;
+use crate::detect::size::SizeAcc;
+use crate::stats::{fisher_ln_sf, ln_normal_sf, Moments};
 
 /// Smoothing of the daily trend: about ten days.
 const TREND_RATE: f64 = 0.1;
@@ -30,14 +30,21 @@ pub struct SustainedConfig {
     pub min_days: f32,
     /// CUSUM allowance per day, in standard deviations of log daily totals.
     pub k: f64,
-    /// CUSUM alarm level.
+    /// CUSUM alarm level...
     pub h: f64,
+    /// ... reached over at least this many raised days: two heavy days happen to everyone.
+    pub min_run_days: u32,
     /// Floor of the standard deviation of log daily totals.
     pub min_log_sd: f64,
     /// An alert needs the raised days to average at least this multiple of the baseline...
     pub min_ratio: f64,
-    /// ... and an excess of at least this many records over the run.
+    /// ... and an excess of at least this many records over the run...
     pub min_excess_records: f64,
+    /// ... and, when sizes are known, its accesses must be this much larger than usual for their
+    /// resources, at this tail probability (see `size`): ordinary busy weeks add accesses of ordinary
+    /// size, exfiltration adds big ones.
+    pub min_size_ratio: f64,
+    pub size_p: f64,
 }
 
 impl Default for SustainedConfig {
@@ -47,10 +54,13 @@ impl Default for SustainedConfig {
             memory_days: 14.0,
             min_days: 10.0,
             k: 0.75,
-            h: 5.0,
+            h: 4.0,
+            min_run_days: 3,
             min_log_sd: 0.2,
-            min_ratio: 1.5,
+            min_ratio: 2.0,
             min_excess_records: 200.0,
+            min_size_ratio: 1.3,
+            size_p: 1e-3,
         }
     }
 }
@@ -74,6 +84,12 @@ pub struct SustainedState {
     pub run_z: f64,
     pub run_records: f64,
     pub run_expected: f64,
+    /// Access sizes over the run against their resources.
+    pub run_size: SizeAcc,
+    /// The current run already alarmed.
+    pub alarmed: bool,
+    /// Days of the run above the allowance (the run may continue through ordinary days).
+    pub raised_days: u32,
     /// Daily change of the (lagging) weekday level: organic growth, projected forward so that a team
     /// that grows a few percent a day does not accumulate a false excess.
     pub trend: f64,
@@ -111,7 +127,15 @@ impl SustainedState {
     }
 
     /// Closes one active day with total `records`; `factor` is the group's common daily ratio.
-    pub fn close_day(&mut self, day_start_ms: i64, records: f64, weekend: bool, factor: f64, learn: bool, cfg: &SustainedConfig) -> Option<SustainedHit> {
+    pub fn close_day(
+        &mut self,
+        day_start_ms: i64,
+        records: f64,
+        weekend: bool,
+        factor: f64,
+        size: &SizeAcc,
+        cfg: &SustainedConfig,
+    ) -> Option<SustainedHit> {
         let mut b = self.baseline(weekend);
         // The weighted mean lags a trending level by about `trend * (memory - 1)`.
         let lag = (self.trend * f64::from(cfg.memory_days - 1.0).max(0.0)).clamp(-LN_2, LN_2);
@@ -120,42 +144,71 @@ impl SustainedState {
         let sd = f64::from(b.var).sqrt().max(cfg.min_log_sd);
         let mut hit = None;
         if self.days() >= cfg.min_days {
-            let z = (x - f64::from(b.mean)) / sd;
+            let z_total = (x - f64::from(b.mean)) / sd;
+            // The day's access sizes against their resources are a second, independent look at the
+            // same excess (Stouffer); capped so one huge query cannot make a run on its own.
+            let z = match size_z(size) {
+                Some(z_size) => (z_total + z_size) / std::f64::consts::SQRT_2,
+                None => z_total,
+            };
             let next = (self.cusum + z - cfg.k).max(0.0);
             if next > 0.0 {
                 if self.cusum == 0.0 {
                     self.run_start_ms = day_start_ms;
                     self.run_days = 0;
+                    self.raised_days = 0;
                     self.run_z = 0.0;
                     self.run_records = 0.0;
                     self.run_expected = 0.0;
+                    self.run_size = SizeAcc::default();
                 }
+                self.run_size.add(size);
                 self.run_days += 1;
+                self.raised_days += u32::from(z > cfg.k);
                 self.run_z += z;
                 self.run_records += records;
                 self.run_expected += (f64::from(b.mean).exp() - 1.0) * factor;
             }
             self.cusum = next;
-            if next >= cfg.h {
+            let sizes = self
+                .run_size
+                .check()
+                .filter(|(ln_p, r)| *r >= cfg.min_size_ratio && *ln_p <= cfg.size_p.ln());
+            if next == 0.0 {
+                self.alarmed = false;
+            }
+            // One alarm per raised run: it re-arms only once the sum has returned to zero.
+            if next >= cfg.h && !self.alarmed && self.raised_days >= cfg.min_run_days {
                 let ratio = self.run_records / self.run_expected.max(1.0);
                 let excess = self.run_records - self.run_expected;
+                let ln_run = ln_normal_sf(self.run_z / f64::from(self.run_days.max(1)).sqrt());
                 hit = Some(SustainedHit {
                     start_ms: self.run_start_ms,
                     days: self.run_days,
                     observed: self.run_records,
                     expected: self.run_expected,
-                    ln_p: ln_normal_sf(self.run_z / f64::from(self.run_days.max(1)).sqrt()),
-                    alone: ratio >= cfg.min_ratio && excess >= cfg.min_excess_records,
+                    ln_p: sizes.map_or(ln_run, |(ln_size, _)| fisher_ln_sf(ln_run + ln_size, 2)),
+                    alone: ratio >= cfg.min_ratio
+                        && excess >= cfg.min_excess_records
+                        && (sizes.is_some() || self.run_size.check().is_none()),
                 });
-                self.cusum = 0.0;
+                self.alarmed = true;
             }
         }
-        if learn {
+        {
             // Raised days teach the baseline only up to one sd above it, so a slow exfiltration is not
             // absorbed within the days it takes to alarm.
-            let cap = if self.cusum > 0.0 { f64::from(b.mean) + sd } else { f64::from(b.mean) + 3.0 * sd };
+            let cap = if self.cusum > 0.0 {
+                f64::from(b.mean) + sd
+            } else {
+                f64::from(b.mean) + 3.0 * sd
+            };
             let x = if b.n >= 3.0 { x.min(cap) } else { x };
-            let m = if weekend { &mut self.weekend } else { &mut self.weekday };
+            let m = if weekend {
+                &mut self.weekend
+            } else {
+                &mut self.weekday
+            };
             let before = m.mean;
             m.update(x, cfg.memory_days);
             if !weekend && m.n >= 3.0 {
@@ -166,9 +219,11 @@ impl SustainedState {
     }
 }
 
-/// Start of the UTC day containing `t`.
-pub fn day_start(t: i64) -> i64 {
-    t.div_euclid(DAY_MS) * DAY_MS
+/// Standardised excess of a day's access sizes over their resources' usual sizes, within +-3.
+fn size_z(size: &SizeAcc) -> Option<f64> {
+    (size.expected > 0.0).then(|| {
+        ((size.observed - size.expected) / size.var.max(size.expected).sqrt()).clamp(-3.0, 3.0)
+    })
 }
 
 /// The low-and-slow finding: the raised run of days.
@@ -180,7 +235,10 @@ pub(crate) fn finding(ctx: &Context<'_>, h: &SustainedHit, days_of_history: f32)
         observed: h.observed,
         expected: h.expected,
         unit: "records",
-        baseline: format!("own daily totals over {} active days (CUSUM on log daily volume)", count(f64::from(days_of_history))),
+        baseline: format!(
+            "own daily totals over {} active days (CUSUM on log daily volume)",
+            count(f64::from(days_of_history))
+        ),
         what: format!(
             "read {} records over {} day{} from {}, {} the expected {} (raised day after day)",
             count(h.observed),
@@ -196,13 +254,16 @@ pub(crate) fn finding(ctx: &Context<'_>, h: &SustainedHit, days_of_history: f32)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timefmt::DAY_MS;
 
     fn run(days: &[f64]) -> Option<SustainedHit> {
         let cfg = SustainedConfig::default();
         let mut s = SustainedState::default();
         let mut last = None;
         for (i, &d) in days.iter().enumerate() {
-            if let Some(h) = s.close_day(i as i64 * DAY_MS, d, false, 1.0, true, &cfg) {
+            if let Some(h) =
+                s.close_day(i as i64 * DAY_MS, d, false, 1.0, &SizeAcc::default(), &cfg)
+            {
                 last = Some(h);
             }
         }
@@ -210,7 +271,9 @@ mod tests {
     }
 
     fn noisy(n: usize, level: f64) -> Vec<f64> {
-        (0..n).map(|i| level * (0.8 + 0.08 * (i % 6) as f64)).collect()
+        (0..n)
+            .map(|i| level * (0.8 + 0.08 * (i % 6) as f64))
+            .collect()
     }
 
     #[test]
@@ -221,8 +284,33 @@ mod tests {
     }
 
     #[test]
+    fn a_raised_run_alarms_once_not_every_day() {
+        let cfg = SustainedConfig::default();
+        let mut s = SustainedState::default();
+        let mut days = noisy(21, 1000.0);
+        days.extend([3000.0; 8]);
+        let hits = days
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &d)| {
+                s.close_day(i as i64 * DAY_MS, d, false, 1.0, &SizeAcc::default(), &cfg)
+            })
+            .count();
+        assert_eq!(hits, 1);
+    }
+
+    #[test]
+    fn two_heavy_days_are_not_a_run() {
+        let mut days = noisy(21, 1000.0);
+        days.extend([5000.0, 5000.0, 1000.0]);
+        assert!(run(&days).is_none());
+    }
+
+    #[test]
     fn ordinary_noise_and_slow_growth_do_not_alarm() {
-        let days: Vec<f64> = (0..60).map(|i| 1000.0 * 1.02f64.powi(i) * (0.8 + 0.08 * (i % 6) as f64)).collect();
+        let days: Vec<f64> = (0..60)
+            .map(|i| 1000.0 * 1.02f64.powi(i) * (0.8 + 0.08 * (i % 6) as f64))
+            .collect();
         assert!(run(&days).is_none());
     }
 
@@ -231,9 +319,11 @@ mod tests {
         let cfg = SustainedConfig::default();
         let mut s = SustainedState::default();
         for (i, d) in noisy(21, 1000.0).into_iter().enumerate() {
-            s.close_day(i as i64 * DAY_MS, d, false, 1.0, true, &cfg);
+            s.close_day(i as i64 * DAY_MS, d, false, 1.0, &SizeAcc::default(), &cfg);
         }
-        let hits: Vec<_> = (21..24).filter_map(|i| s.close_day(i * DAY_MS, 4000.0, false, 4.0, true, &cfg)).collect();
+        let hits: Vec<_> = (21..24)
+            .filter_map(|i| s.close_day(i * DAY_MS, 4000.0, false, 4.0, &SizeAcc::default(), &cfg))
+            .collect();
         assert!(hits.is_empty());
     }
 }

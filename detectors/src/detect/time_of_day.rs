@@ -2,8 +2,9 @@
 //!
 //! Per hour of the UTC day, the share of the actor's active days with activity in that hour (an
 //! exponentially weighted average over days, 24 floats). An hour is unusual when the actor has
-//! essentially never been active within two hours of it (so an evening just after the usual end, or an
-//! on-call rotation's scattered night hours, are not) and its group rarely is. Activity at an unusual
+//! essentially never been active within `band_hours` (3) of it (so an evening just after the usual end, or an
+//! on-call rotation's scattered night hours, are not). The group is not asked: teams span time zones,
+//! so one member's night is another's afternoon. Activity at an unusual
 //! hour alerts only with volume: when what the actor read at unusual hours today reaches a good share of
 //! a typical day (`min_daily_fraction`), or beside a volume finding in the combiner. So an on-call
 //! engineer's usual night work stays quiet, while a night-time export by a nine-to-five account alerts.
@@ -24,11 +25,10 @@ pub struct TimeOfDayConfig {
     pub min_days: f32,
     /// Effective memory in active days.
     pub memory_days: f32,
-    /// An hour is "never" for the actor when the hours within two of it together were active on less
-    /// than this share of active days...
+    /// An hour is "never" for the actor when the hours within `band_hours` of it together were
+    /// active on less than `max_fraction` of active days.
+    pub band_hours: usize,
     pub max_fraction: f32,
-    /// ... and unusual for the group below this share of member-days (same five-hour band).
-    pub peer_max_fraction: f32,
     /// Records read at unusual hours today, as a share of a typical day, that alert.
     pub min_daily_fraction: f64,
     /// ... and at least this many records.
@@ -41,8 +41,8 @@ impl Default for TimeOfDayConfig {
             enabled: true,
             min_days: 10.0,
             memory_days: 60.0,
+            band_hours: 3,
             max_fraction: 0.05,
-            peer_max_fraction: 0.15,
             min_daily_fraction: 0.75,
             min_records: 100,
         }
@@ -78,21 +78,21 @@ impl HourProfile {
         self.share.get(hour % 24).copied().unwrap_or(0.0)
     }
 
-    /// Summed share of the five hours centred on `hour`.
-    fn band(&self, hour: usize) -> f32 {
-        (hour + 22..=hour + 26).map(|h| self.share(h)).sum()
+    /// Summed share of the hours within `half` of `hour`.
+    fn band(&self, hour: usize, half: usize) -> f32 {
+        let half = half.min(11);
+        (hour + 24 - half..=hour + 24 + half)
+            .map(|h| self.share(h))
+            .sum()
     }
 }
 
 /// `ln p` of activity at `hour`, or `None` when the hour is not unusual (or history is too short).
-pub fn check(hour: usize, own: &HourProfile, group: Option<&HourProfile>, cfg: &TimeOfDayConfig) -> Option<f64> {
-    if own.days < cfg.min_days || own.band(hour) > cfg.max_fraction {
+pub fn check(hour: usize, own: &HourProfile, cfg: &TimeOfDayConfig) -> Option<f64> {
+    if own.days < cfg.min_days || own.band(hour, cfg.band_hours) > cfg.max_fraction {
         return None;
     }
-    if group.is_some_and(|g| g.days >= cfg.min_days && g.band(hour) > cfg.peer_max_fraction) {
-        return None;
-    }
-    let seen = f64::from(own.band(hour) * own.days);
+    let seen = f64::from(own.band(hour, cfg.band_hours) * own.days);
     Some(((seen + 0.5) / (f64::from(own.days) + 1.0)).ln())
 }
 
@@ -116,9 +116,9 @@ pub(crate) fn finding(ctx: &Context<'_>, o: &OddHours, own: &HourProfile) -> Fin
         expected: o.typical_day,
         unit: "records at unusual hours",
         baseline: format!(
-            "own activity by hour over {} active days ({:.0}% of them active within two hours of {:02}:00 UTC) and own daily totals",
+            "own activity by hour over {} active days ({:.0}% of them active within three hours of {:02}:00 UTC) and own daily totals",
             count(f64::from(own.days).round()),
-            own.band(o.hour) * 100.0,
+            own.band(o.hour, 3) * 100.0,
             o.hour
         ),
         what: format!(
@@ -150,30 +150,28 @@ mod tests {
 
     #[test]
     fn three_am_for_a_nine_to_five_account_is_unusual() {
-        let lp = check(3, &office_hours(30, 0), None, &TimeOfDayConfig::default());
+        let lp = check(3, &office_hours(30, 0), &TimeOfDayConfig::default());
         assert!(lp.is_some_and(|lp| lp < (0.05f64).ln()));
     }
 
     #[test]
     fn on_call_nights_already_in_history_are_not_unusual() {
-        assert!(check(3, &office_hours(30, 1 << 3), None, &TimeOfDayConfig::default()).is_none());
-        assert!(check(2, &office_hours(30, 1 << 1 | 1 << 4), None, &TimeOfDayConfig::default()).is_none());
+        assert!(check(3, &office_hours(30, 1 << 3), &TimeOfDayConfig::default()).is_none());
+        assert!(check(
+            2,
+            &office_hours(30, 1 << 1 | 1 << 4),
+            &TimeOfDayConfig::default()
+        )
+        .is_none());
     }
 
     #[test]
     fn an_evening_just_after_the_usual_end_is_not_unusual() {
-        assert!(check(19, &office_hours(30, 0), None, &TimeOfDayConfig::default()).is_none());
+        assert!(check(19, &office_hours(30, 0), &TimeOfDayConfig::default()).is_none());
     }
 
     #[test]
     fn cold_start_is_not_judged() {
-        assert!(check(3, &office_hours(3, 0), None, &TimeOfDayConfig::default()).is_none());
-    }
-
-    #[test]
-    fn an_hour_the_team_works_is_not_unusual_for_a_member() {
-        let mut busy_team = office_hours(60, 0);
-        busy_team.share[3] = 0.5;
-        assert!(check(3, &office_hours(30, 0), Some(&busy_team), &TimeOfDayConfig::default()).is_none());
+        assert!(check(3, &office_hours(3, 0), &TimeOfDayConfig::default()).is_none());
     }
 }

@@ -12,7 +12,7 @@ use crate::detect::{rules, size};
 use crate::event::{ActorType, Event, Outcome};
 use crate::finding::Context;
 use crate::hash::hash_str;
-use crate::timefmt::{day_index, DAY_MS};
+use crate::timefmt::{day_index, is_weekend, DAY_MS};
 
 /// First sensitive accesses remembered per window (the evidence needs only the strongest few).
 const NOVEL_PER_WINDOW: usize = 4;
@@ -22,7 +22,9 @@ impl Pipeline {
         let t = ev.time_ms;
         // A late event whose window already closed counts in the oldest open one.
         let wstart = self.align(t).max(self.st.next_close - self.d.window_ms);
-        let Some(a) = self.st.actors.get(id as usize) else { return };
+        let Some(a) = self.st.actors.get(id as usize) else {
+            return;
+        };
         let (was_open, start) = (a.win.open, a.win.start_ms);
         if was_open && wstart > start {
             self.close_actor(id);
@@ -35,8 +37,20 @@ impl Pipeline {
         if let Some(a) = st.actors.get_mut(id as usize) {
             a.win.add(ev, res_hash);
             if ev.outcome == Outcome::Success && self.cfg.volume.enabled {
-                let group = st.groups.get_mut(a.group as usize).filter(|g| !g.solo).map(|g| &mut g.sizes);
-                size::observe(&mut a.win.size, &mut a.sizes, group, res_hash, ev.records);
+                let group = st
+                    .groups
+                    .get_mut(a.group as usize)
+                    .filter(|g| !g.solo)
+                    .map(|g| &mut g.sizes);
+                let young = t - a.first_ms < i64::from(self.cfg.peer.young_days) * DAY_MS;
+                size::observe(
+                    &mut a.win.size,
+                    &mut a.sizes,
+                    group,
+                    res_hash,
+                    ev.records,
+                    young,
+                );
             }
         }
         let learning = self.learning(t);
@@ -58,20 +72,32 @@ impl Pipeline {
         let learning = self.learning(start);
         let rules = self.cfg.rules.len();
         let st = &mut self.st;
-        let Some(a) = st.actors.get_mut(id as usize) else { return };
+        let Some(a) = st.actors.get_mut(id as usize) else {
+            return;
+        };
         a.win.reset(start, rules);
         if track {
             st.open.push(id);
         }
-        let Some(g) = st.groups.get(a.group as usize) else { return };
+        let Some(g) = st.groups.get(a.group as usize) else {
+            return;
+        };
         let cfg = &self.cfg.volume;
-        if !cfg.enabled || learning {
+        if !cfg.enabled {
             return;
         }
         let peers = g.peers().map(|p| &p.volume);
-        if let Some(m) = volume::model(&a.volume, peers, slot_of(start), Quantity::Records, cfg) {
+        a.win.rec_model = volume::model(&a.volume, peers, slot_of(start), Quantity::Records, cfg);
+        if let Some(m) = a.win.rec_model.filter(|_| !learning) {
             let f = g.shift.factor.max(1.0);
-            let at = m.quantile(self.d.z_early).max(cfg.early_ratio * m.mean).max(cfg.min_records as f64);
+            let daily = (a.sustained.days() >= 3.0)
+                .then(|| a.sustained.expected(is_weekend(start)))
+                .flatten();
+            let at = m
+                .quantile(self.d.z_early)
+                .max(cfg.early_ratio * m.mean)
+                .max(cfg.min_records as f64)
+                .max(daily.map_or(0.0, |d| cfg.min_daily_fraction * d));
             a.win.fire_at = at * f;
         }
     }
@@ -81,14 +107,14 @@ impl Pipeline {
         let cfg = &self.cfg.new_access;
         let day = day_index(ev.time_ms).clamp(0, i64::from(u32::MAX)) as u32;
         let st = &mut self.st;
-        let Some(a) = st.actors.get_mut(id as usize) else { return };
-        let Some(g) = st.groups.get_mut(a.group as usize) else { return };
-        let actor_known = a.known.contains(hash);
-        let group_known = !g.solo && g.known.contains(hash);
-        a.known.touch(hash, day, cfg.actor_capacity);
-        if !g.solo {
-            g.known.touch(hash, day, cfg.group_capacity);
-        }
+        let Some(a) = st.actors.get_mut(id as usize) else {
+            return;
+        };
+        let Some(g) = st.groups.get_mut(a.group as usize) else {
+            return;
+        };
+        let actor_known = a.known.touch(hash, day, cfg.actor_capacity);
+        let group_known = !g.solo && g.known.touch(hash, day, cfg.group_capacity);
         let young = ev.time_ms - a.first_ms < i64::from(cfg.min_actor_days) * DAY_MS;
         if actor_known || learning || (g.solo && young) || a.win.novel.len() >= NOVEL_PER_WINDOW {
             return;
@@ -105,7 +131,9 @@ impl Pipeline {
     /// Notes activity from a region or address block new to a service actor.
     fn note_origin(&mut self, id: u32, ev: &Event<'_>, learning: bool) {
         let cfg = &self.cfg.origin;
-        let Some(a) = self.st.actors.get_mut(id as usize) else { return };
+        let Some(a) = self.st.actors.get_mut(id as usize) else {
+            return;
+        };
         if cfg.services_only && a.kind != ActorType::Service {
             return;
         }
@@ -125,7 +153,10 @@ impl Pipeline {
         if let Some(h) = b {
             a.origin.hold(h, false);
         }
-        let o = a.win.origin.get_or_insert_with(|| NovelOrigin { first_ms: ev.time_ms, ..NovelOrigin::default() });
+        let o = a.win.origin.get_or_insert_with(|| NovelOrigin {
+            first_ms: ev.time_ms,
+            ..NovelOrigin::default()
+        });
         if r.is_some() && o.region.is_none() {
             o.region = ev.region.map(str::to_owned);
         }
@@ -144,15 +175,21 @@ impl Pipeline {
                 continue;
             }
             let st = &mut self.st;
-            let Some(a) = st.actors.get_mut(id as usize) else { return };
-            let Some(acc) = a.win.rules.get_mut(i) else { continue };
+            let Some(a) = st.actors.get_mut(id as usize) else {
+                return;
+            };
+            let Some(acc) = a.win.rules.get_mut(i) else {
+                continue;
+            };
             acc.0 += ev.records;
             if acc.1 || acc.0 <= rule.records_over {
                 continue;
             }
             acc.1 = true;
             let records = acc.0;
-            let Some(g) = st.groups.get(a.group as usize) else { return };
+            let Some(g) = st.groups.get(a.group as usize) else {
+                return;
+            };
             let (top, ids) = (a.win.top_resources(), a.win.event_ids());
             let ctx = Context {
                 group: g.peers().map(|g| &*g.name),
@@ -165,7 +202,12 @@ impl Pipeline {
                 ln_alert,
             };
             let f = rules::finding(&ctx, rule, records);
-            let subject = Subject { id, actor: &a.name, group: ev.actor_group, last_alert_ms: &mut a.last_alert_ms };
+            let subject = Subject {
+                id,
+                actor: &a.name,
+                group: ev.actor_group,
+                last_alert_ms: &mut a.last_alert_ms,
+            };
             out.extend(st.combiner.add(subject, vec![f], ev.time_ms, &self.cfg));
         }
     }
@@ -174,19 +216,31 @@ impl Pipeline {
     fn check_early(&mut self, id: u32, ev: &Event<'_>, out: &mut Vec<Alert>) {
         let ln_alert = self.d.ln_alert;
         let st = &mut self.st;
-        let Some(a) = st.actors.get_mut(id as usize) else { return };
+        let Some(a) = st.actors.get_mut(id as usize) else {
+            return;
+        };
         if a.win.fired || (a.win.records as f64) < a.win.fire_at {
             return;
         }
         // Overwhelming volume of ordinary-sized accesses (a big but usual query) waits for the close.
-        if a.win.size.check().is_none_or(|(_, r)| r < self.cfg.volume.min_size_ratio) {
+        let strong = self.cfg.volume.access_p.ln();
+        if a.win
+            .size
+            .check()
+            .is_none_or(|(lp, r)| lp > strong || r < self.cfg.volume.min_size_ratio)
+        {
             return;
         }
         a.win.fired = true;
-        let Some(g) = st.groups.get(a.group as usize) else { return };
+        let Some(g) = st.groups.get(a.group as usize) else {
+            return;
+        };
         let slot = slot_of(a.win.start_ms);
         let peers = g.peers().map(|p| &p.volume);
-        let Some(m) = volume::model(&a.volume, peers, slot, Quantity::Records, &self.cfg.volume) else { return };
+        let Some(m) = volume::model(&a.volume, peers, slot, Quantity::Records, &self.cfg.volume)
+        else {
+            return;
+        };
         let factor = g.shift.factor.max(1.0);
         let observed = a.win.records as f64;
         let (ln_p, _) = m.check(observed, factor);
@@ -201,9 +255,21 @@ impl Pipeline {
             ids: &ids,
             ln_alert,
         };
-        let hit = VolumeHit { q: Quantity::Records, observed, model: m, factor, ln_p, corroborated: true };
-        let f = volume::finding(&ctx, &hit, slot, &self.cfg.volume);
-        let subject = Subject { id, actor: &a.name, group: ev.actor_group, last_alert_ms: &mut a.last_alert_ms };
+        let hit = VolumeHit {
+            q: Quantity::Records,
+            observed,
+            model: m,
+            factor,
+            ln_p,
+            corroborated: true,
+        };
+        let f = volume::finding(&ctx, &hit, slot);
+        let subject = Subject {
+            id,
+            actor: &a.name,
+            group: ev.actor_group,
+            last_alert_ms: &mut a.last_alert_ms,
+        };
         out.extend(st.combiner.add(subject, vec![f], ev.time_ms, &self.cfg));
     }
 }

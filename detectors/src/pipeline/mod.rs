@@ -8,6 +8,7 @@
 mod close;
 mod day;
 mod ingest;
+mod judge;
 mod snapshot;
 mod state;
 mod window;
@@ -58,6 +59,8 @@ struct Derived {
     z_early: f64,
     z_clip: f64,
     ln_report: f64,
+    /// `z` of `report_p`: windows below its quantile skip the exact tail.
+    z_report: f64,
     ln_alert: f64,
 }
 
@@ -71,6 +74,7 @@ impl Derived {
             z_clip: z_for_p(cfg.volume.clip_p),
             ln_report: cfg.volume.report_p.ln(),
             ln_alert: cfg.combiner.alert_p.ln(),
+            z_report: z_for_p(cfg.volume.report_p),
         }
     }
 }
@@ -143,8 +147,18 @@ impl Pipeline {
     /// Approximate bytes held: actor and group state, indexes, pending work.
     pub fn approx_memory_bytes(&self) -> usize {
         let index_entry = std::mem::size_of::<(Box<str>, u32)>() + 8;
-        let actors: usize = self.st.actors.iter().map(|a| a.memory_bytes() + a.name.len() + index_entry).sum();
-        let groups: usize = self.st.groups.iter().map(|g| g.memory_bytes() + g.name.len() + index_entry).sum();
+        let actors: usize = self
+            .st
+            .actors
+            .iter()
+            .map(|a| a.memory_bytes() + a.name.len() + index_entry)
+            .sum();
+        let groups: usize = self
+            .st
+            .groups
+            .iter()
+            .map(|g| g.memory_bytes() + g.name.len() + index_entry)
+            .sum();
         actors
             + groups
             + self.st.open.capacity() * 4
@@ -161,7 +175,9 @@ impl Pipeline {
     /// True while the deployment is in its learning period at event time `t`.
     #[inline]
     fn learning(&self, t: i64) -> bool {
-        self.st.started_ms.is_none_or(|s| t < s.saturating_add(self.d.learning_ms))
+        self.st
+            .started_ms
+            .is_none_or(|s| t < s.saturating_add(self.d.learning_ms))
     }
 
     /// Closes every window (and day) that ends at or before `until`.
@@ -175,7 +191,8 @@ impl Pipeline {
             }
             self.st.combiner.expire(end, &self.cfg);
             self.st.next_close = end + self.d.window_ms;
-            if self.st.open.is_empty() && self.st.closed.is_empty() && self.st.day_active.is_empty() {
+            if self.st.open.is_empty() && self.st.closed.is_empty() && self.st.day_active.is_empty()
+            {
                 // Nothing pending: skip empty windows in one step (a long gap in the input).
                 self.st.next_close = self.st.next_close.max(self.align(until));
             }
@@ -189,17 +206,21 @@ impl Pipeline {
             None => {
                 let group = self.group_for(ev);
                 let id = self.st.actors.len() as u32;
-                self.st.actors.push(ActorState::new(ev.actor, group, ev.actor_type, ev.time_ms));
+                self.st
+                    .actors
+                    .push(ActorState::new(ev.actor, group, ev.actor_type, ev.time_ms));
                 self.actor_index.insert(ev.actor.into(), id);
                 return id;
             }
         };
         // An actor that changed group (a transfer) moves with its history to the new peers.
         let current = self.st.actors.get(id as usize).map(|a| a.group);
-        let same = current.and_then(|g| self.st.groups.get(g as usize)).is_some_and(|g| match ev.actor_group {
-            Some(name) => !g.solo && *g.name == *name,
-            None => g.solo,
-        });
+        let same = current
+            .and_then(|g| self.st.groups.get(g as usize))
+            .is_some_and(|g| match ev.actor_group {
+                Some(name) => !g.solo && *g.name == *name,
+                None => g.solo,
+            });
         if !same {
             let group = self.group_for(ev);
             if let Some(a) = self.st.actors.get_mut(id as usize) {
@@ -232,3 +253,6 @@ impl Pipeline {
         id
     }
 }
+
+#[cfg(test)]
+mod tests;

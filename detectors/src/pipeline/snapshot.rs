@@ -28,7 +28,9 @@ pub enum RestoreError {
     Config(#[from] ConfigError),
     #[error("snapshot version {found} is not supported (expected {VERSION})")]
     Version { found: u32 },
-    #[error("snapshot was taken with {found_ms} ms windows but the configuration has {config_ms} ms")]
+    #[error(
+        "snapshot was taken with {found_ms} ms windows but the configuration has {config_ms} ms"
+    )]
     WindowChanged { found_ms: i64, config_ms: i64 },
     #[error("snapshot is inconsistent: {0}")]
     Corrupt(String),
@@ -44,34 +46,52 @@ impl Snapshot {
 impl Pipeline {
     /// The state as a serialisable value.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot { version: VERSION, window_ms: self.d.window_ms, state: self.st.clone() }
+        Snapshot {
+            version: VERSION,
+            window_ms: self.d.window_ms,
+            state: self.st.clone(),
+        }
     }
 
     /// A pipeline that continues exactly where the snapshot left off.
     pub fn restore(config: Config, snapshot: Snapshot) -> Result<Self, RestoreError> {
         if snapshot.version != VERSION {
-            return Err(RestoreError::Version { found: snapshot.version });
+            return Err(RestoreError::Version {
+                found: snapshot.version,
+            });
         }
         let mut p = Pipeline::new(config)?;
         if snapshot.window_ms != p.d.window_ms {
-            return Err(RestoreError::WindowChanged { found_ms: snapshot.window_ms, config_ms: p.d.window_ms });
+            return Err(RestoreError::WindowChanged {
+                found_ms: snapshot.window_ms,
+                config_ms: p.d.window_ms,
+            });
         }
         let st = snapshot.state;
         for (i, a) in st.actors.iter().enumerate() {
-            if a.group as usize >= st.groups.len() || a.volume.slots.len() != crate::detect::volume::SLOTS {
+            if a.group as usize >= st.groups.len()
+                || a.volume.slots.len() != crate::detect::volume::SLOTS
+            {
                 return Err(RestoreError::Corrupt(format!("actor {i}")));
             }
             p.actor_index.insert(a.name.clone(), i as u32);
         }
         for (i, g) in st.groups.iter().enumerate() {
-            if g.volume.slots.len() != crate::detect::volume::SLOTS || g.activity.len() != crate::detect::volume::SLOTS {
+            if g.volume.slots.len() != crate::detect::volume::SLOTS
+                || g.activity.len() != crate::detect::volume::SLOTS
+            {
                 return Err(RestoreError::Corrupt(format!("group {i}")));
             }
             if !g.solo {
                 p.group_index.insert(g.name.clone(), i as u32);
             }
         }
-        if st.open.iter().chain(&st.day_active).any(|&id| id as usize >= st.actors.len()) {
+        if st
+            .open
+            .iter()
+            .chain(&st.day_active)
+            .any(|&id| id as usize >= st.actors.len())
+        {
             return Err(RestoreError::Corrupt("actor id out of range".to_owned()));
         }
         p.st = st;

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use super::window::WindowAcc;
 use crate::detect::origin::OriginState;
 use crate::detect::population::ShiftState;
-use crate::detect::size::{ActorSizes, GroupSizes};
+use crate::detect::size::{ActorSizes, GroupSizes, SizeAcc};
 use crate::detect::sustained::SustainedState;
 use crate::detect::time_of_day::HourProfile;
 use crate::detect::volume::{VolumeState, SLOTS};
 use crate::event::ActorType;
-use crate::stats::sketch::RecentSet;
+use crate::stats::sketch::{RecentMap, RecentSet};
 use crate::stats::Moments;
 
 /// Everything remembered about one actor.
@@ -27,8 +27,14 @@ pub(crate) struct ActorState {
     pub day: i64,
     pub day_records: u64,
     pub day_hours: u32,
+    /// Today's access sizes against their resources.
+    pub day_size: SizeAcc,
     /// Day on which the peer check last reported (one report per day).
     pub peer_day: i64,
+    /// The previous window's start and denied count (bursts straddle windows).
+    pub prev_denied: (i64, u64),
+    /// Records read today from origins new to the actor.
+    pub origin_today: u64,
     /// Records read today at hours unusual for the actor, and the day the time-of-day check reported.
     pub odd_records: u64,
     pub odd_day: i64,
@@ -54,7 +60,10 @@ impl ActorState {
             day: i64::MIN,
             day_records: 0,
             day_hours: 0,
+            day_size: SizeAcc::default(),
             peer_day: i64::MIN,
+            prev_denied: (i64::MIN, 0),
+            origin_today: 0,
             odd_records: 0,
             odd_day: i64::MIN,
             volume: VolumeState::default(),
@@ -92,8 +101,7 @@ pub(crate) struct GroupState {
     /// Members' daily totals (one observation per active member-day).
     pub daily: Moments,
     pub breadth: Moments,
-    pub hours: HourProfile,
-    pub known: RecentSet,
+    pub known: RecentMap,
     /// Members active per window, per seasonal slot (only windows with any member active).
     pub activity: Vec<Moments>,
     pub shift: ShiftState,
@@ -109,10 +117,12 @@ impl GroupState {
             sizes: GroupSizes::default(),
             daily: Moments::default(),
             breadth: Moments::default(),
-            hours: HourProfile::default(),
-            known: RecentSet::default(),
+            known: RecentMap::default(),
             activity: vec![Moments::default(); SLOTS],
-            shift: ShiftState { factor: 1.0, ..ShiftState::default() },
+            shift: ShiftState {
+                factor: 1.0,
+                ..ShiftState::default()
+            },
         }
     }
 

@@ -53,7 +53,10 @@ mod tests {
             capped.update(1.0, 10.0);
         }
         capped.update(11.0, 10.0);
-        assert!((capped.mean - 2.0).abs() < 1e-5, "one new value weighs 1/10");
+        assert!(
+            (capped.mean - 2.0).abs() < 1e-5,
+            "one new value weighs 1/10"
+        );
         assert_eq!(capped.n, 10.0);
     }
 }

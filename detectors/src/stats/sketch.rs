@@ -1,10 +1,15 @@
-//! Bounded sketches: a linear-counting bitmap for distinct resources per window, and a small set of
-//! hashes with least-recently-used eviction for "seen before" questions.
+//! Bounded sketches: a linear-counting bitmap for distinct resources per window, and sets of hashes
+//! with least-recently-used eviction for "seen before" questions (a scanned vector for a few dozen, a
+//! hash map for hundreds).
 //!
 //! Both keep per-actor memory fixed whatever the actor does: an enumeration of ten thousand tables
 //! costs the same bytes as a quiet day.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::hash::FxBuild;
 
 /// 512-bit linear counter: exact-ish up to tens, within a few percent up to ~1,500 distinct values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,25 +53,55 @@ impl RecentSet {
         self.entries.iter().any(|(h, _)| *h == hash)
     }
 
-    /// Inserts or refreshes `hash`; `day` orders entries for eviction.
-    pub fn touch(&mut self, hash: u64, day: u32, cap: usize) {
+    /// Inserts or refreshes `hash`; `day` orders entries for eviction. Returns whether it was known.
+    pub fn touch(&mut self, hash: u64, day: u32, cap: usize) -> bool {
         if let Some(e) = self.entries.iter_mut().find(|(h, _)| *h == hash) {
             e.1 = day;
-            return;
+            return true;
         }
         if self.entries.len() < cap {
             self.entries.push((hash, day));
         } else if let Some(oldest) = self.entries.iter_mut().min_by_key(|(_, d)| *d) {
             *oldest = (hash, day);
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
+        false
     }
 
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<(u64, u32)>()
+    }
+}
+
+/// `RecentSet` for hundreds of entries (a group's resources): hashed lookup, same eviction rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentMap {
+    entries: HashMap<u64, u32, FxBuild>,
+}
+
+impl RecentMap {
+    /// Inserts or refreshes `hash`; returns whether it was known.
+    pub fn touch(&mut self, hash: u64, day: u32, cap: usize) -> bool {
+        if let Some(d) = self.entries.get_mut(&hash) {
+            *d = day;
+            return true;
+        }
+        if self.entries.len() >= cap.max(1) {
+            // Rare (only when a new entry meets a full map): the scan is not on the common path.
+            if let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, d)| **d)
+                .map(|(h, _)| *h)
+            {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.entries.insert(hash, day);
+        false
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 }
 
@@ -93,8 +128,18 @@ mod tests {
         let mut s = RecentSet::default();
         s.touch(1, 10, 2);
         s.touch(2, 11, 2);
-        s.touch(1, 12, 2);
-        s.touch(3, 13, 2);
+        assert!(s.touch(1, 12, 2));
+        assert!(!s.touch(3, 13, 2));
         assert!(s.contains(1) && s.contains(3) && !s.contains(2));
+    }
+
+    #[test]
+    fn recent_map_forgets_the_oldest_when_full() {
+        let mut m = RecentMap::default();
+        m.touch(1, 10, 2);
+        m.touch(2, 11, 2);
+        assert!(m.touch(1, 12, 2));
+        assert!(!m.touch(3, 13, 2));
+        assert!(m.touch(1, 14, 2) && m.touch(3, 14, 2) && !m.touch(2, 14, 2));
     }
 }

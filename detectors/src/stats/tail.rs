@@ -23,7 +23,9 @@ pub fn z_for_p(p: f64) -> f64 {
 /// `ln P(Z >= z)` for a standard normal, accurate far into the tail.
 pub fn ln_normal_sf(z: f64) -> f64 {
     if z < 6.0 {
-        (0.5 * erfc(z / std::f64::consts::SQRT_2)).max(f64::MIN_POSITIVE).ln()
+        (0.5 * erfc(z / std::f64::consts::SQRT_2))
+            .max(f64::MIN_POSITIVE)
+            .ln()
     } else {
         let z2 = z * z;
         -0.5 * z2 - z.ln() - LN_SQRT_2PI + (1.0 - 1.0 / z2 + 3.0 / (z2 * z2)).ln()
@@ -55,14 +57,19 @@ fn exact_tail(x: f64, mean: f64, var: f64) -> Option<f64> {
     } else {
         let r = mean * mean / (var - mean);
         let q = mean / (r + mean);
-        let ln = ln_gamma(x + r) - ln_gamma(r) - ln_gamma(x + 1.0) + r * (1.0 - q).ln() + x * q.ln();
+        let ln =
+            ln_gamma(x + r) - ln_gamma(r) - ln_gamma(x + 1.0) + r * (1.0 - q).ln() + x * q.ln();
         (ln, r, q)
     };
     let mut term = 1.0;
     let mut sum = 1.0;
     let mut k = x;
     for _ in 0..400 {
-        let ratio = if poisson { mean / (k + 1.0) } else { (k + r) / (k + 1.0) * q };
+        let ratio = if poisson {
+            mean / (k + 1.0)
+        } else {
+            (k + r) / (k + 1.0) * q
+        };
         term *= ratio;
         sum += term;
         k += 1.0;
@@ -132,7 +139,11 @@ mod tests {
         // r = 1 is geometric on {0,1,..} with q = mean/(1+mean): P(X >= x) = q^x.
         let mean: f64 = 4.0;
         let q = mean / (1.0 + mean);
-        assert!(close(ln_count_sf(20.0, mean, mean + mean * mean), 20.0 * q.ln(), 0.01));
+        assert!(close(
+            ln_count_sf(20.0, mean, mean + mean * mean),
+            20.0 * q.ln(),
+            0.01
+        ));
     }
 
     #[test]

@@ -1,0 +1,168 @@
+//! Judging a closed window's volume: window evidence, access evidence, and the finding that explains it.
+
+use super::{slot_label, Model, Quantity, VolumeConfig};
+use crate::detect::size::SizeAcc;
+use crate::explain::{count, duration, ratio};
+use crate::finding::{Context, Facts, Family, Finding};
+use crate::stats::fisher_ln_sf;
+use crate::timefmt::format_utc;
+
+/// What the volume check found in a window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct VolumeHit {
+    pub q: Quantity,
+    pub observed: f64,
+    pub model: Model,
+    /// Group-wide factor the expectation was scaled by.
+    pub factor: f64,
+    pub ln_p: f64,
+    /// The window passed the magnitude gates and its accesses were larger than usual for their
+    /// resources, or more numerous than usual: it may alert alone.
+    pub corroborated: bool,
+}
+
+/// A closed window's volumes, their baselines, and the access evidence (`(ln p, ratio)` of access
+/// sizes against their resources, and of the number of accesses).
+pub(crate) struct WindowVolume {
+    pub records: u64,
+    pub bytes: u64,
+    pub rec_model: Option<Model>,
+    pub bytes_model: Option<Model>,
+    pub size: SizeAcc,
+    pub events: Option<(f64, f64)>,
+    /// Typical whole-day records, when known.
+    pub daily: Option<f64>,
+}
+
+/// Judges a window's records and bytes (expectations scaled by the group's `factor`); `None` when
+/// neither is worth reporting.
+///
+/// A window that is both big (gates) and made of unusual accesses (larger than usual for their
+/// resources, or more of them) combines the two pieces of evidence with Fisher's method: each alone
+/// is often only 1-in-10,000 for actors whose windows vary a lot, together they are not. A big window
+/// of ordinary accesses (the analyst's usual large query) keeps the weaker of the two.
+pub(crate) fn judge(
+    w: &WindowVolume,
+    factor: f64,
+    (ln_report, z_report): (f64, f64),
+    cfg: &VolumeConfig,
+) -> Option<VolumeHit> {
+    let checks = [
+        (Quantity::Records, w.rec_model, w.records, cfg.min_records),
+        (Quantity::Bytes, w.bytes_model, w.bytes, cfg.min_bytes),
+    ];
+    let tests = (checks.iter().filter(|x| x.1.is_some()).count().max(1) as f64).ln();
+    // Windows are judged first: the access evidence is only worth its cost for a big window.
+    let windows = checks.map(|(q, m, x, min)| {
+        m.map(|m| {
+            let (ln_w, ratio) = m.screen(x as f64, factor, z_report);
+            (q, m, x, min, (ln_w + tests).min(0.0), ratio)
+        })
+    });
+    if windows.iter().flatten().all(|c| c.4 > ln_report) {
+        return None;
+    }
+    let size = w.size.check();
+    let access = [size, w.events]
+        .into_iter()
+        .flatten()
+        .map(|x| x.0)
+        .fold(0.0, f64::min)
+        + std::f64::consts::LN_2;
+    // A window holding several whole days of reading needs less proof that its accesses are unusual.
+    let days = w.daily.map_or(0.0, |d| w.records as f64 / d.max(1.0));
+    let strong = if days >= cfg.bulk_days {
+        cfg.bulk_access_p
+    } else {
+        cfg.access_p
+    }
+    .ln();
+    let corroborated = size.is_some_and(|s| s.0 <= strong && s.1 >= cfg.min_size_ratio)
+        || w.events
+            .is_some_and(|e| e.0 <= strong && e.1 >= cfg.min_ratio);
+    windows
+        .into_iter()
+        .flatten()
+        .map(|(q, m, x, min, ln_w, ratio)| {
+            let bulk = w
+                .daily
+                .is_none_or(|d| w.records as f64 >= cfg.min_daily_fraction * d);
+            let big = ratio >= cfg.min_ratio && x >= min && ln_w <= ln_report && bulk;
+            let ln_p = if big && corroborated {
+                fisher_ln_sf(ln_w + access.min(0.0), 2)
+            } else {
+                ln_w.max(access)
+            };
+            VolumeHit {
+                q,
+                observed: x as f64,
+                model: m,
+                factor,
+                ln_p: ln_p.min(0.0),
+                corroborated: big && corroborated,
+            }
+        })
+        .filter(|h| h.ln_p <= ln_report)
+        .min_by(|a, b| {
+            b.corroborated
+                .cmp(&a.corroborated)
+                .then(a.ln_p.total_cmp(&b.ln_p))
+        })
+}
+
+/// The window's volume finding: `peer` when the expectation comes mostly from peers (a young actor).
+pub(crate) fn finding(ctx: &Context<'_>, v: &VolumeHit, slot: usize) -> Finding {
+    let VolumeHit {
+        q,
+        observed,
+        model: m,
+        factor,
+        ln_p,
+        corroborated,
+    } = *v;
+    let expected = m.mean * factor;
+    let peer = m.peer_weight > 0.5;
+    let pct = (m.peer_weight * 100.0).round();
+    let mut baseline = if peer {
+        format!(
+            "{} at {} ({pct}% of the expectation; {} active windows of the actor's own)",
+            ctx.peers(),
+            slot_label(slot),
+            count(f64::from(m.own_windows))
+        )
+    } else {
+        let mut b = format!(
+            "own history at {} ({} active windows in that hour, {} in all)",
+            slot_label(slot),
+            count(f64::from(m.own_slot_windows)),
+            count(f64::from(m.own_windows))
+        );
+        if m.peer_weight >= 0.05 {
+            b.push_str(&format!("; {pct}% from {}", ctx.peers()));
+        }
+        b
+    };
+    if factor > 1.0 {
+        baseline.push_str(&format!(
+            "; scaled {factor:.1}x for a rise of the whole group"
+        ));
+    }
+    ctx.finding(Facts {
+        family: if peer { Family::Peer } else { Family::Volume },
+        ln_p,
+        alone: corroborated,
+        observed,
+        expected,
+        unit: q.unit(),
+        what: format!(
+            "read {} {} in {} from {}, {} the expected {}",
+            count(observed),
+            q.unit(),
+            duration(ctx.span_ms),
+            format_utc(ctx.start_ms),
+            ratio(observed, expected),
+            count(expected)
+        ),
+        baseline,
+    })
+}

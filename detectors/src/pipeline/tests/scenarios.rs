@@ -1,0 +1,221 @@
+//! What must alert: each attack kind on top of three weeks of ordinary work.
+
+use super::*;
+use crate::Severity;
+
+const HISTORY: i64 = 21;
+
+fn history(g: &mut Gen) -> Vec<OwnedEvent> {
+    let mut ev = Vec::new();
+    team(g, &mut ev, "support", 12, 0, HISTORY + 2);
+    ev
+}
+
+fn at(day: i64, hour: i64) -> i64 {
+    T0 + day * DAY_MS + hour * HOUR_MS
+}
+
+#[test]
+fn bulk_export_by_an_established_member_alerts_within_minutes_with_evidence() {
+    let mut g = Gen::new(1);
+    let mut ev = history(&mut g);
+    let mut export = access(
+        at(HISTORY, 14) + 7 * MINUTE_MS,
+        "support-3",
+        Some("support"),
+        "crm.customers",
+        20_000,
+    );
+    export.action = "export".into();
+    ev.push(export);
+    let alerts = run(&mut ev);
+    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "support-3").collect();
+    assert_eq!(a.len(), 1, "{alerts:#?}");
+    assert_eq!(a[0].detector, "volume");
+    assert!(a[0].severity >= Severity::High);
+    assert!(delay_minutes(a[0]) <= 6);
+    assert!(
+        a[0].summary.contains("crm.customers") && a[0].summary.contains("20,000"),
+        "{}",
+        a[0].summary
+    );
+    assert!(a[0].event_ids.iter().any(|id| id.contains("crm.customers")));
+    assert!(
+        a[0].evidence.baseline.contains("own history"),
+        "{}",
+        a[0].evidence.baseline
+    );
+    assert_eq!(alerts.len(), 1, "nobody else alerts: {alerts:#?}");
+}
+
+#[test]
+fn a_new_hire_exporting_a_hundred_times_the_team_alerts_on_day_one() {
+    let mut g = Gen::new(2);
+    let mut ev = history(&mut g);
+    workday(
+        &mut g,
+        &mut ev,
+        ("newbie", Some("support")),
+        HISTORY,
+        8,
+        20,
+        10.0,
+    );
+    ev.push(access(
+        at(HISTORY, 15),
+        "newbie",
+        Some("support"),
+        "crm.customers",
+        20_000,
+    ));
+    let alerts = run(&mut ev);
+    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "newbie").collect();
+    assert_eq!(a.len(), 1, "{alerts:#?}");
+    assert_eq!(a[0].detector, "peer");
+    assert!(
+        a[0].evidence.baseline.contains("peers in 'support'"),
+        "{}",
+        a[0].evidence.baseline
+    );
+}
+
+#[test]
+fn a_rule_breach_alerts_on_the_crossing_event_even_during_learning() {
+    let mut g = Gen::new(3);
+    let mut ev = Vec::new();
+    team(&mut g, &mut ev, "hr", 4, 0, 3);
+    let mut export = access(at(1, 11), "hr-1", Some("hr"), "hr.health_benefits", 12_000);
+    export.action = "export".into();
+    export.sensitivity = Some("health".into());
+    ev.push(export);
+    let alerts = run(&mut ev);
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(
+        (alerts[0].detector.as_str(), alerts[0].detected_ms),
+        ("rule", at(1, 11))
+    );
+    assert_eq!(alerts[0].severity, Severity::Critical);
+}
+
+#[test]
+fn a_denied_burst_alerts() {
+    let mut g = Gen::new(4);
+    let mut ev = history(&mut g);
+    for i in 0..30 {
+        let mut e = access(
+            at(HISTORY, 10) + i * 8_000,
+            "support-5",
+            Some("support"),
+            &format!("secret.t{i}"),
+            0,
+        );
+        e.outcome = Outcome::Denied;
+        ev.push(e);
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "support-5" && a.detector == "denied_burst"),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn walking_sixty_tables_alerts_as_breadth() {
+    let mut g = Gen::new(5);
+    let mut ev = history(&mut g);
+    for i in 0..60 {
+        let mut e = access(
+            at(HISTORY, 10) + i * 4_000,
+            "support-6",
+            Some("support"),
+            &format!("dw.table_{i:03}"),
+            5,
+        );
+        e.sensitivity = Some("internal".into());
+        ev.push(e);
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "support-6" && a.detectors.iter().any(|d| d == "breadth")),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_first_read_of_health_data_nobody_in_the_team_reads_alerts() {
+    let mut g = Gen::new(6);
+    let mut ev = history(&mut g);
+    let mut e = access(
+        at(HISTORY, 10),
+        "support-7",
+        Some("support"),
+        "clinic.patient_records",
+        3,
+    );
+    e.sensitivity = Some("health".into());
+    ev.push(e);
+    let alerts = run(&mut ev);
+    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "support-7").collect();
+    assert_eq!(a.len(), 1, "{alerts:#?}");
+    assert_eq!(a[0].detector, "new_access");
+    assert!(a[0].summary.contains("clinic.patient_records"));
+}
+
+#[test]
+fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
+    let mut g = Gen::new(7);
+    let mut ev = history(&mut g);
+    for i in 0..10 {
+        ev.push(access(
+            at(HISTORY, 2) + i * 6 * MINUTE_MS,
+            "support-8",
+            Some("support"),
+            "crm.orders",
+            60,
+        ));
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "support-8" && a.detectors.iter().any(|d| d == "time_of_day")),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
+    let mut g = Gen::new(8);
+    let mut ev = history(&mut g);
+    for day in 0..=HISTORY {
+        for k in 0..288 {
+            let mut e = access(
+                at(day, 0) + k * 5 * MINUTE_MS + g.range(0, 60_000),
+                "svc-api",
+                None,
+                "crm.orders",
+                g.around(5.0),
+            );
+            e.actor_type = ActorType::Service;
+            e.region = Some("eu-west-1".into());
+            e.source_ip = Some("10.1.2.3".into());
+            if day == HISTORY && (600..630).contains(&(k * 5)) {
+                e.region = Some("sa-east-1".into());
+                e.source_ip = Some("203.0.113.10".into());
+                e.records *= 30;
+            }
+            ev.push(e);
+        }
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "svc-api" && a.detectors.iter().any(|d| d == "origin")),
+        "{alerts:#?}"
+    );
+}
