@@ -48,6 +48,7 @@ pub async fn run(
         store,
         ingest_permits: Arc::new(Semaphore::new(config.ingest.max_inflight_requests)),
         detection: engine.progress.clone(),
+        ingest_metrics: Arc::default(),
         config: Arc::new(config),
         writer,
     };

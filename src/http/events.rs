@@ -53,12 +53,16 @@ async fn ingest(
     body: Body,
     schema: Schema,
 ) -> Result<(StatusCode, Json<IngestReport>), Error> {
+    let started = std::time::Instant::now();
     let limits = &state.config.ingest;
     let _permit = state
         .ingest_permits
         .clone()
         .try_acquire_owned()
-        .map_err(|_| Error::TooManyRequests(limits.retry_after_secs))?;
+        .map_err(|_| {
+            state.ingest_metrics.refused_busy();
+            Error::TooManyRequests(limits.retry_after_secs)
+        })?;
     let format = BodyFormat::from_content_type(header_str(&headers, header::CONTENT_TYPE))
         .map_err(body_error)?;
     let declared =
@@ -120,6 +124,12 @@ async fn ingest(
         },
     })?;
     let accepted = verdicts.iter().filter(|v| **v).count();
+    state.ingest_metrics.record(
+        accepted,
+        verdicts.len() - accepted,
+        errors.len(),
+        started.elapsed().as_secs_f64(),
+    );
     Ok((
         StatusCode::ACCEPTED,
         Json(IngestReport {

@@ -1,5 +1,5 @@
-//! `GET /metrics` (read scope): Prometheus text. Today it carries the breach-obligation gauges; other
-//! components append their own text to the same answer.
+//! `GET /metrics` (read scope): Prometheus text. Each component renders its own part (ingest
+//! counters and detection lag, breach-obligation gauges) and this handler joins them.
 
 use axum::extract::State;
 use axum::http::header;
@@ -19,6 +19,11 @@ async fn metrics(
     State(state): State<AppState>,
 ) -> Result<impl IntoResponse, Error> {
     let now = chrono::Utc::now().timestamp_millis();
-    let body = crate::incidents::metrics::prometheus_text(state.store.as_ref(), now).await?;
+    let pending = state
+        .store
+        .count_events_after(state.detection.processed())
+        .await?;
+    let mut body = state.ingest_metrics.prometheus_text(pending);
+    body.push_str(&crate::incidents::metrics::prometheus_text(state.store.as_ref(), now).await?);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
 }

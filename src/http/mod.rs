@@ -21,7 +21,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::engine::EngineProgress;
-use crate::ingest::WriterHandle;
+use crate::ingest::{IngestMetrics, WriterHandle};
 use crate::store::Store;
 
 pub use auth::{Admin, Auth, Ingest, Read, UI_COOKIE};
@@ -37,6 +37,7 @@ pub struct AppState {
     pub ingest_permits: Arc<Semaphore>,
     /// How far the detection engine has got.
     pub detection: Arc<EngineProgress>,
+    pub ingest_metrics: Arc<IngestMetrics>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -6,6 +6,7 @@
 
 mod body;
 mod encode;
+mod metrics;
 mod ocsf;
 mod split;
 mod validate;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 pub use body::{decode_body, BodyError, BodyFormat};
 pub use encode::{encode_event, WireOut};
+pub use metrics::IngestMetrics;
 pub use ocsf::validate_ocsf_item;
 pub use split::{split_items, Item, SplitError};
 pub use validate::{hash_event_id, validate_item, Limits};

@@ -9,6 +9,7 @@ mod audit_chain;
 mod auth;
 mod breach_helpers;
 mod crash;
+mod dashboards;
 mod detection;
 mod incident_report;
 mod incident_store;
