@@ -17,6 +17,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "log_format",
     "public_url",
     "ingest",
+    "alerting",
 ];
 
 /// Everything the service can be told.
@@ -35,6 +36,8 @@ pub struct Config {
     pub engine: EngineConfig,
     /// Detector thresholds and windows (see docs/DETECTORS.md).
     pub detectors: detectors::Config,
+    /// Grouping, lifecycle timers, routing, receivers and the outbox (see docs/ALERTING.md).
+    pub alerting: crate::alerts::AlertingConfig,
 }
 
 /// How the detection engine runs inside `serve`.
@@ -116,6 +119,7 @@ impl Default for Config {
             ingest: IngestConfig::default(),
             engine: EngineConfig::default(),
             detectors: detectors::Config::default(),
+            alerting: crate::alerts::AlertingConfig::default(),
         }
     }
 }
@@ -212,6 +216,7 @@ impl Config {
                 )));
             }
         }
+        self.alerting.validate().map_err(ConfigError::Invalid)?;
         self.detectors
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("detectors: {e}")))
@@ -255,6 +260,7 @@ impl fmt::Debug for Config {
             .field("ingest", &self.ingest)
             .field("engine", &self.engine)
             .field("detectors", &self.detectors)
+            .field("alerting", &self.alerting)
             .finish()
     }
 }

@@ -6,12 +6,15 @@
 //! - [`http`] — the `/v1` API, one module per resource, problem+json errors, scoped API keys.
 //! - [`ingest`] — request body → validated events → group commit by a single writer.
 //! - [`engine`] — runs the `detectors` pipelines over the event log (live) or a file (replay).
+//! - [`alerts`] — the alert lifecycle: grouping, silences, feedback, acknowledgement, escalation.
+//! - [`notify`] — the outbox workers and receivers (email, webhooks, Slack, PagerDuty, Teams).
 //! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
 //! - [`keys`] — API key generation and hashing.
 //! - [`app`] — wiring and the `run(config, listener, shutdown)` entry point shared by `main` and tests.
 //! - [`cli`] — the `accesswatch` command line.
 //! - [`telemetry`] — tracing setup.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -19,5 +22,6 @@ pub mod engine;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod notify;
 pub mod store;
 pub mod telemetry;

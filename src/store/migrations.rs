@@ -24,10 +24,12 @@ macro_rules! embed {
 pub const SQLITE: &[Migration] = embed!("sqlite":
     (1, "0001_events_and_keys"),
     (2, "0002_alerts_and_engine_state"),
+    (3, "0003_alerting"),
 );
 pub const POSTGRES: &[Migration] = embed!("postgres":
     (1, "0001_events_and_keys"),
     (2, "0002_alerts_and_engine_state"),
+    (3, "0003_alerting"),
 );
 
 /// The bookkeeping table, identical on both backends.

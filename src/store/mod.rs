@@ -3,6 +3,7 @@
 //! Each method is one unit of work (its own transaction); transactions never cross the trait.
 //! The backend is chosen by the database URL scheme in [`open`].
 
+pub(crate) mod alerting;
 mod dedup;
 mod migrations;
 mod model;
@@ -14,6 +15,11 @@ mod sqlite;
 use async_trait::async_trait;
 use std::sync::Arc;
 
+pub use alerting::{
+    severity_rank, AlertState, AlertStore, Attempt, AttemptResult, Backlog, DeliveryEntry,
+    Feedback, FindingOutcome, GroupTiming, HistoryEntry, Matchers, NewFeedback, NewFinding,
+    OutboxItem, OutboxStore, Silence, Sweep, Transition,
+};
 pub use migrations::{Migration, POSTGRES as POSTGRES_MIGRATIONS, SQLITE as SQLITE_MIGRATIONS};
 pub use model::{
     AlertFilter, AlertRecord, ApiKey, EngineState, EventBatch, NewActor, NewApiKey, NewEvent,
@@ -42,7 +48,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the service keeps. Implemented once per backend; the contract tests run on both.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AlertStore + OutboxStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; returns the names applied now.

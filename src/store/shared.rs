@@ -245,6 +245,8 @@ macro_rules! impl_store {
                     actors_tracked: count("SELECT count(*) FROM actors").await?,
                     alerts_open: count("SELECT count(*) FROM alerts WHERE status <> 'resolved'")
                         .await?,
+                    outbox_pending: count("SELECT count(*) FROM outbox WHERE status = 'pending'")
+                        .await?,
                     ..$crate::store::Stats::default()
                 })
             }
