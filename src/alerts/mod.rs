@@ -6,6 +6,7 @@
 //! - [`labels`]: routing, group keys and silence matching over an alert's labels.
 //! - [`feedback`]: false-positive verdicts raise the bar for later findings.
 //! - [`service`]: [`Alerting`], where every change happens.
+//! - [`silences`]: silence requests (API and CLI) and their JSON.
 //! - [`sweeper`]: auto-resolve, repeats and escalation on a timer.
 
 pub mod config;
@@ -13,6 +14,7 @@ pub mod duration;
 pub mod feedback;
 pub mod labels;
 pub mod service;
+pub mod silences;
 pub mod sweeper;
 
 pub use config::AlertingConfig;

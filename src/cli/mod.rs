@@ -9,6 +9,7 @@ mod obligations;
 mod progress;
 mod replay;
 mod serve;
+mod silences;
 mod simulate;
 
 use clap::{Parser, Subcommand};
@@ -59,6 +60,9 @@ pub enum Command {
     Nab(nab::NabArgs),
     /// Compute every breach notification owed (jurisdiction, recipient, deadline, legal basis).
     Obligations(obligations::ObligationsArgs),
+    /// Create, list and expire alert silences.
+    #[command(subcommand)]
+    Silences(silences::SilencesCommand),
     /// Load generators that measure a running server.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -89,6 +93,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(config, args).await,
             Command::Keys(cmd) => keys::run(config, cmd).await,
+            Command::Silences(cmd) => silences::run(config, cmd).await,
             Command::Migrate => migrate(config).await,
             Command::Bench(cmd) => bench::run(cmd).await,
             Command::Replay(args) => replay::run(&config, args),

@@ -6,7 +6,8 @@
 //! *after* the events it sent: the snapshots and the cursor are saved together. Shards persist
 //! their alerts before answering a snapshot, so a saved cursor never covers an unsaved alert.
 //! After a crash, events past the cursor are replayed; their alerts have the same ids and are
-//! recognised as already stored.
+//! recognised as already stored. Alerts go to [`Alerting`], which groups, silences and queues
+//! their notifications.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,9 +18,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::task::JoinHandle;
 
-use super::record::alert_record;
 use super::route::shard_of;
-use crate::store::{EngineState, Store, StoredEvent};
+use crate::alerts::Alerting;
+use crate::store::{EngineState, FindingOutcome, Store, StoredEvent};
 
 /// How the live engine runs.
 #[derive(Debug, Clone)]
@@ -66,6 +67,7 @@ impl EngineHandle {
 pub async fn start(
     store: Arc<dyn Store>,
     settings: EngineSettings,
+    alerting: Arc<Alerting>,
 ) -> anyhow::Result<EngineHandle> {
     let (pipelines, cursor) = restore(store.as_ref(), &settings).await?;
     let mut senders = Vec::new();
@@ -73,7 +75,7 @@ pub async fn start(
     for pipeline in pipelines {
         let (tx, rx) = mpsc::channel(4);
         senders.push(tx);
-        shard_tasks.push(tokio::spawn(run_shard(pipeline, rx, store.clone())));
+        shard_tasks.push(tokio::spawn(run_shard(pipeline, rx, alerting.clone())));
     }
     let wake = Arc::new(Notify::new());
     let stop = Arc::new(Notify::new());
@@ -241,7 +243,7 @@ impl Tailer {
 async fn run_shard(
     mut pipeline: Pipeline,
     mut rx: mpsc::Receiver<ShardMsg>,
-    store: Arc<dyn Store>,
+    alerting: Arc<Alerting>,
 ) {
     while let Some(msg) = rx.recv().await {
         match msg {
@@ -251,7 +253,7 @@ async fn run_shard(
                     alerts.extend(pipeline.observe(&stored.event.as_detector_event()));
                 }
                 if !alerts.is_empty() {
-                    persist(store.as_ref(), &alerts).await;
+                    persist(&alerting, &alerts).await;
                 }
             }
             ShardMsg::Snapshot(reply) => {
@@ -261,27 +263,24 @@ async fn run_shard(
     }
 }
 
-/// Stores alerts, retrying until the store takes them: an alert is never dropped.
-async fn persist(store: &dyn Store, alerts: &[Alert]) {
-    let now = chrono::Utc::now().timestamp_millis();
-    let records: Vec<_> = alerts
-        .iter()
-        .filter_map(|a| match alert_record(a, now) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                tracing::error!(error = %e, detector = %a.detector, "alert cannot be serialised");
-                None
-            }
-        })
-        .collect();
+/// Hands alerts to the lifecycle (grouping, silences, outbox), retrying until the store takes
+/// them: an alert is never dropped. Replayed alerts are recognised by their deterministic ids.
+async fn persist(alerting: &Alerting, alerts: &[Alert]) {
     let mut delay = Duration::from_millis(100);
     loop {
-        match store.insert_alerts(&records).await {
-            Ok(inserted) => {
-                for (r, new) in records.iter().zip(inserted) {
-                    if new {
-                        tracing::info!(id = %r.id, detector = %r.detector, severity = %r.severity, "alert raised");
+        let now = chrono::Utc::now().timestamp_millis();
+        match alerting.record(alerts, now).await {
+            Ok(recorded) => {
+                for outcome in &recorded.outcomes {
+                    if let FindingOutcome::Opened { alert_id, .. } = outcome {
+                        tracing::info!(id = %alert_id, "alert raised");
                     }
+                }
+                if recorded.suppressed > 0 {
+                    tracing::info!(
+                        count = recorded.suppressed,
+                        "findings within feedback-judged normal suppressed"
+                    );
                 }
                 return;
             }

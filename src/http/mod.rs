@@ -1,11 +1,14 @@
 //! The HTTP API: one module per resource, each with its `router()`; this file merges them and
 //! adds request tracing keyed by the matched route (never the raw path, which may carry ids).
 
+mod alerts;
 mod auth;
 mod error;
 mod events;
 mod keys;
+mod metrics;
 mod ops;
+mod silences;
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
@@ -29,6 +32,8 @@ pub struct AppState {
     pub writer: WriterHandle,
     /// Permits for ingest requests in flight: taken before the body is read.
     pub ingest_permits: Arc<Semaphore>,
+    pub alerting: Arc<crate::alerts::Alerting>,
+    pub metrics: Arc<crate::notify::Metrics>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -36,6 +41,9 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(ops::router())
         .merge(keys::router())
+        .merge(alerts::router())
+        .merge(silences::router())
+        .merge(metrics::router())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
 }

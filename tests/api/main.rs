@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod alerting;
 mod auth;
 mod crash;
 mod ingest;

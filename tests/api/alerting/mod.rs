@@ -1,0 +1,9 @@
+//! Alerting with real parts: the app on port 0, real HTTP receivers and a real SMTP server on
+//! loopback, findings fed through the same `Alerting` the engine uses.
+
+mod email;
+mod faults;
+mod lifecycle;
+mod receivers;
+mod store;
+mod support;
