@@ -118,7 +118,7 @@ pub(in crate::store) fn with_id(body: &str, id: &str) -> String {
 }
 
 macro_rules! impl_alert_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $begin:literal) => {
         impl $store {
             /// Writes one history row and returns its id.
             #[allow(clippy::too_many_arguments)]
@@ -350,7 +350,7 @@ macro_rules! impl_alert_store {
                 timing: &$crate::store::GroupTiming,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::store::FindingOutcome>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut outcomes = Vec::with_capacity(findings.len());
                 for f in findings {
                     let fresh = sqlx::query(
@@ -393,7 +393,7 @@ macro_rules! impl_alert_store {
                 &self,
                 t: &$crate::store::Transition,
             ) -> $crate::store::StoreResult<Option<i64>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let sql = format!(
                     "SELECT {} FROM alerts WHERE id = $1",
                     $crate::store::alerting::lifecycle::STATE_COLUMNS
@@ -497,7 +497,7 @@ macro_rules! impl_alert_store {
                 &self,
                 f: &$crate::store::NewFeedback,
             ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query(
                     "INSERT INTO alert_feedback (alert_id, detector, actor, verdict, reason, \
                      observed, unit, author, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

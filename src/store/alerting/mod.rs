@@ -4,7 +4,9 @@
 //! [`AlertStore`] records findings and state changes; [`OutboxStore`] is what the delivery workers
 //! need. Every method is one transaction: in particular an alert change and the outbox rows that
 //! announce it commit together or not at all. Both traits are implemented for both backends by
-//! the macros in `lifecycle.rs` and `outbox.rs` (shared SQL, `$N` placeholders).
+//! the macros in `lifecycle.rs` and `outbox.rs` (shared SQL, `$N` placeholders). SQLite
+//! transactions begin `IMMEDIATE`: a read-then-write transaction that starts deferred fails with
+//! `SQLITE_BUSY` instead of waiting when another connection writes first.
 
 pub(super) mod lifecycle;
 pub(super) mod outbox;

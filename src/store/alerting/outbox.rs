@@ -74,7 +74,7 @@ pub(in crate::store) fn claim_sql() -> String {
 }
 
 macro_rules! impl_outbox_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $begin:literal) => {
         #[async_trait::async_trait]
         impl $crate::store::OutboxStore for $store {
             async fn claim_outbox(
@@ -83,7 +83,7 @@ macro_rules! impl_outbox_store {
                 lease_until_ms: i64,
                 limit: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxItem>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let rows = sqlx::query(&$crate::store::alerting::outbox::claim_sql())
                     .bind(now_ms)
                     .bind(limit)
@@ -119,7 +119,7 @@ macro_rules! impl_outbox_store {
                 &self,
                 a: &$crate::store::Attempt,
             ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 for (outbox_id, alert_id) in &a.rows {
                     sqlx::query(
                         "INSERT INTO delivery_log (outbox_id, alert_id, receiver, attempt, at_ms, \

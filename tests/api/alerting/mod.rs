@@ -5,5 +5,6 @@ mod email;
 mod faults;
 mod lifecycle;
 mod receivers;
+mod smtp;
 mod store;
 mod support;
