@@ -33,6 +33,8 @@ struct Inner {
     accepted: Vec<Received>,
     /// Every request, whatever the answer.
     all: usize,
+    /// How long to think before answering (to be killed mid-delivery).
+    delay: Duration,
 }
 
 /// An HTTP receiver on 127.0.0.1.
@@ -46,6 +48,13 @@ impl Sink {
     pub async fn start(script: &[(u16, Option<u64>)]) -> Sink {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         Self::serve(listener, script).await
+    }
+
+    /// A receiver that takes `delay` to answer each request.
+    pub async fn slow(delay: Duration) -> Sink {
+        let sink = Self::start(&[]).await;
+        sink.inner.lock().unwrap().delay = delay;
+        sink
     }
 
     pub async fn serve(listener: tokio::net::TcpListener, script: &[(u16, Option<u64>)]) -> Sink {
