@@ -33,7 +33,7 @@ async fn findings_fold_into_alerts_and_changes_queue_notifications(backend: Back
     let store = store::open(&url).await.unwrap();
     let first = new_finding(900.0, T0, Severity::Medium);
     let out = store
-        .record_findings(&[first.clone()], &TIMING, 10_000)
+        .record_findings(std::slice::from_ref(&first), &TIMING, 10_000)
         .await
         .unwrap();
     let id = first.record.id.clone();
@@ -157,7 +157,7 @@ async fn a_fingerprint_that_keeps_resolving_is_flap_damped(backend: Backend) {
     let store = store::open(&url).await.unwrap();
     let first = new_finding(900.0, T0, Severity::High);
     store
-        .record_findings(&[first.clone()], &TIMING, 1_000)
+        .record_findings(std::slice::from_ref(&first), &TIMING, 1_000)
         .await
         .unwrap();
     let resolve = Transition {
@@ -175,7 +175,7 @@ async fn a_fingerprint_that_keeps_resolving_is_flap_damped(backend: Backend) {
     store.transition(&resolve).await.unwrap().unwrap();
     let again = new_finding(950.0, T0 + 3_600_000, Severity::High);
     let out = store
-        .record_findings(&[again.clone()], &TIMING, 3_000)
+        .record_findings(std::slice::from_ref(&again), &TIMING, 3_000)
         .await
         .unwrap();
     assert_eq!(
