@@ -1,6 +1,7 @@
 //! The `accesswatch` command line: one subcommand per verb of DESIGN.md, each in its own file.
 
 mod bench;
+mod bench_alerts;
 mod eval;
 mod events_file;
 mod keys;
