@@ -171,3 +171,38 @@ impl AlertingConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    /// The receivers, routes and escalation documented (commented out) in the sample file parse.
+    #[test]
+    fn the_commented_alerting_examples_in_the_sample_config_parse() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("accesswatch.sample.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let start = text.find("[alerting]").unwrap();
+        let uncommented: String = text[start..]
+            .lines()
+            .map(|l| l.strip_prefix("# ").filter(|r| is_setting(r)).unwrap_or(l))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let config: toml::Table = uncommented.parse().unwrap_or_else(|e| panic!("{e}"));
+        let mut table = toml::Table::new();
+        table.insert("alerting".into(), config["alerting"].clone());
+        let c: Config = toml::Value::Table(table).try_into().unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.alerting.receivers.len(), 6);
+        assert_eq!(c.alerting.routes.len(), 2);
+    }
+
+    /// `key = value` or `[section]`, not prose.
+    fn is_setting(line: &str) -> bool {
+        line.starts_with('[')
+            || line.split_once(" = ").is_some_and(|(k, _)| {
+                k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+    }
+}

@@ -110,15 +110,3 @@ fn transition(
         escalation_step: None,
     }
 }
-
-trait Notifying {
-    fn notifying(self, receivers: Vec<String>, kind: &str) -> Self;
-}
-
-impl Notifying for Transition {
-    fn notifying(mut self, receivers: Vec<String>, kind: &str) -> Self {
-        self.notify = receivers;
-        self.kind = kind.to_string();
-        self
-    }
-}

@@ -142,8 +142,14 @@ impl Outbox {
                     AttemptResult::Dead => self.metrics.add(&receiver, |c| &c.dead, n),
                     _ => self.metrics.add(&receiver, |c| &c.retried, n),
                 }
+                // The receiver's answer may echo the payload (personal data): it goes to the
+                // delivery log in the store, the process log gets the status only.
+                let reason = match failure.status() {
+                    Some(code) => format!("status {code}"),
+                    None => failure.message().to_string(),
+                };
                 tracing::warn!(receiver = %receiver, notification = %notification.id, attempt = attempts + 1,
-                    outcome = next.outcome(), error = %failure.message(), "notification not delivered");
+                    outcome = next.outcome(), reason = %reason, "notification not delivered");
                 (
                     next,
                     failure.status().map(i64::from),

@@ -59,6 +59,15 @@ pub struct Transition {
     pub escalation_step: Option<i64>,
 }
 
+impl Transition {
+    /// The same change, telling `receivers` about it as a `kind` notification.
+    pub fn notifying(mut self, receivers: Vec<String>, kind: &str) -> Self {
+        self.notify = receivers;
+        self.kind = kind.to_string();
+        self
+    }
+}
+
 /// The lifecycle columns of an alert.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertState {

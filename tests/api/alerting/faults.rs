@@ -101,6 +101,11 @@ async fn a_429_with_retry_after_is_honoured(backend: Backend) {
         "{:?}",
         started.elapsed()
     );
+    // The receiver has it; the worker records the attempt right after its answer.
+    eventually(10, "the attempt recorded", || async {
+        outcomes(&app, &id).await.len() == 2
+    })
+    .await;
     assert_eq!(
         outcomes(&app, &id).await,
         [("retry".into(), Some(429)), ("sent".into(), Some(202))]
@@ -142,6 +147,13 @@ async fn a_receiver_down_for_a_while_gets_everything_once_it_is_back(backend: Ba
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sink.accepted().len(), 1);
+    eventually(10, "the successful attempt recorded", || async {
+        outcomes(&app, &id)
+            .await
+            .last()
+            .is_some_and(|(o, _)| o == "sent")
+    })
+    .await;
     let log = outcomes(&app, &id).await;
     assert_eq!(log.last().unwrap(), &("sent".to_string(), Some(202)));
     assert!(
