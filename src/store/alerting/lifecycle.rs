@@ -163,28 +163,25 @@ macro_rules! impl_alert_store {
                 for receiver in receivers {
                     let due = match timing {
                         None => now_ms,
-                        Some(t) => {
-                            let next: Option<i64> = sqlx::query_scalar(
-                                "SELECT next_flush_ms FROM alert_groups \
-                                 WHERE receiver = $1 AND group_key = $2",
-                            )
-                            .bind(receiver)
-                            .bind(group_key)
-                            .fetch_optional(&mut **tx)
-                            .await?;
-                            let due = t.due(next, now_ms);
-                            sqlx::query(
-                                "INSERT INTO alert_groups (receiver, group_key, next_flush_ms) \
-                                 VALUES ($1, $2, $3) ON CONFLICT (receiver, group_key) \
-                                 DO UPDATE SET next_flush_ms = excluded.next_flush_ms",
-                            )
-                            .bind(receiver)
-                            .bind(group_key)
-                            .bind(due)
-                            .execute(&mut **tx)
-                            .await?;
-                            due
-                        }
+                        // Alertmanager's timing in one statement: a new (or idle longer than
+                        // group_interval) group flushes after group_wait; a scheduled flush takes
+                        // the change along; a group flushed recently waits for group_interval.
+                        Some(t) => sqlx::query_scalar(
+                            "INSERT INTO alert_groups (receiver, group_key, next_flush_ms) \
+                             VALUES ($1, $2, $3 + $4) ON CONFLICT (receiver, group_key) \
+                             DO UPDATE SET next_flush_ms = CASE \
+                             WHEN alert_groups.next_flush_ms >= $3 THEN alert_groups.next_flush_ms \
+                             WHEN $3 <= alert_groups.next_flush_ms + $5 \
+                             THEN alert_groups.next_flush_ms + $5 \
+                             ELSE $3 + $4 END RETURNING next_flush_ms",
+                        )
+                        .bind(receiver)
+                        .bind(group_key)
+                        .bind(now_ms)
+                        .bind(t.group_wait_ms)
+                        .bind(t.group_interval_ms)
+                        .fetch_one(&mut **tx)
+                        .await?,
                     };
                     sqlx::query(
                         "INSERT INTO outbox (alert_id, change_id, receiver, group_key, kind, \
@@ -222,12 +219,14 @@ macro_rules! impl_alert_store {
                 let flapping =
                     timing.flap_threshold > 0 && recently_resolved >= timing.flap_threshold;
                 let receivers = serde_json::to_string(&f.receivers).unwrap_or_else(|_| "[]".into());
+                let notify = f.silenced_by.is_none() && !flapping && !f.receivers.is_empty();
                 sqlx::query(
                     "INSERT INTO alerts (id, fingerprint, actor, actor_group, detector, severity, \
                      score, time_ms, detected_ms, status, summary, body, created_ms, updated_ms, \
-                     group_key, receivers, occurrences, last_seen_ms, silenced_by, flapping) \
+                     group_key, receivers, occurrences, last_seen_ms, silenced_by, flapping, \
+                     last_notified_ms) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'firing', $10, $11, $12, $12, \
-                     $13, $14, 1, $12, $15, $16)",
+                     $13, $14, 1, $12, $15, $16, $17)",
                 )
                 .bind(&r.id)
                 .bind(&r.fingerprint)
@@ -245,6 +244,7 @@ macro_rules! impl_alert_store {
                 .bind(&receivers)
                 .bind(&f.silenced_by)
                 .bind(i64::from(flapping))
+                .bind(if notify { now_ms } else { 0 })
                 .execute(&mut **tx)
                 .await?;
                 let note = match (&f.silenced_by, flapping) {
@@ -260,17 +260,12 @@ macro_rules! impl_alert_store {
                 )
                 .await?;
                 let mut notified = 0;
-                if f.silenced_by.is_none() && !flapping && !f.receivers.is_empty() {
+                if notify {
                     notified = Self::enqueue_in(
                         tx, &r.id, change, &f.receivers, &f.group_key, "firing", Some(timing),
                         now_ms,
                     )
                     .await?;
-                    sqlx::query("UPDATE alerts SET last_notified_ms = $1 WHERE id = $2")
-                        .bind(now_ms)
-                        .bind(&r.id)
-                        .execute(&mut **tx)
-                        .await?;
                 }
                 Ok($crate::store::FindingOutcome::Opened {
                     alert_id: r.id.clone(),

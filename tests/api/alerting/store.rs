@@ -122,6 +122,27 @@ async fn findings_fold_into_alerts_and_changes_queue_notifications(backend: Back
     assert_eq!(store.stats().await.unwrap().outbox_pending, 4);
     assert_eq!(store.alert_deliveries(&id).await.unwrap().len(), 2);
 
+    // A change in a group flushed recently waits for group_interval after that flush.
+    let mut other = new_finding(800.0, T0, Severity::Medium);
+    other.record = alert_record(
+        &finding("carol", "db.other", 800.0, T0 + 1, Severity::Medium),
+        0,
+    )
+    .unwrap();
+    store
+        .record_findings(&[other], &TIMING, 12_000)
+        .await
+        .unwrap();
+    assert!(store
+        .claim_outbox(15_999, 40_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.claim_outbox(16_000, 40_000, 10).await.unwrap().len(),
+        2
+    );
+
     let ack = |from: &str| Transition {
         alert_id: id.clone(),
         from: vec![from.into()],
