@@ -21,10 +21,6 @@ pub enum Weighed {
 
 /// Weighs `record` (built from a detector alert) against false-positive verdicts.
 pub fn weigh(record: &mut AlertRecord, verdicts: &[Feedback]) -> Weighed {
-    let Ok(mut body) = serde_json::from_str::<Value>(&record.body) else {
-        return Weighed::Unchanged;
-    };
-    let observed = body["evidence"]["observed"].as_f64().unwrap_or(0.0);
     let applicable = verdicts
         .iter()
         .filter(|f| f.actor == record.actor && f.detector == record.detector)
@@ -32,6 +28,11 @@ pub fn weigh(record: &mut AlertRecord, verdicts: &[Feedback]) -> Weighed {
     let Some(verdict) = applicable else {
         return Weighed::Unchanged;
     };
+    // Parsed only when a verdict applies: this runs for every finding.
+    let Ok(mut body) = serde_json::from_str::<Value>(&record.body) else {
+        return Weighed::Unchanged;
+    };
+    let observed = body["evidence"]["observed"].as_f64().unwrap_or(0.0);
     if observed <= verdict.observed {
         return Weighed::Suppressed {
             judged_normal: verdict.observed,

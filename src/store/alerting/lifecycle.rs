@@ -205,17 +205,10 @@ macro_rules! impl_alert_store {
                 tx: &mut sqlx::Transaction<'_, $db>,
                 f: &$crate::store::NewFinding,
                 timing: &$crate::store::GroupTiming,
+                recently_resolved: i64,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<$crate::store::FindingOutcome> {
                 let r = &f.record;
-                let recently_resolved: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM alerts WHERE fingerprint = $1 AND status = 'resolved' \
-                     AND resolved_ms >= $2",
-                )
-                .bind(&r.fingerprint)
-                .bind(now_ms - timing.flap_window_ms)
-                .fetch_one(&mut **tx)
-                .await?;
                 let flapping =
                     timing.flap_threshold > 0 && recently_resolved >= timing.flap_threshold;
                 let receivers = serde_json::to_string(&f.receivers).unwrap_or_else(|_| "[]".into());
@@ -362,21 +355,29 @@ macro_rules! impl_alert_store {
                         outcomes.push($crate::store::FindingOutcome::Replayed);
                         continue;
                     }
+                    // One query answers both questions: is an alert of this fingerprint open,
+                    // and how many resolved recently (flap damping)?
                     let sql = format!(
-                        "SELECT {} FROM alerts WHERE fingerprint = $1 AND status <> 'resolved' \
-                         ORDER BY created_ms DESC LIMIT 1",
+                        "SELECT {} FROM alerts WHERE fingerprint = $1 \
+                         AND (status <> 'resolved' OR resolved_ms >= $2) ORDER BY created_ms DESC",
                         $crate::store::alerting::lifecycle::STATE_COLUMNS
                     );
-                    let open = sqlx::query(&sql)
+                    let related: Vec<$crate::store::AlertState> = sqlx::query(&sql)
                         .bind(&f.record.fingerprint)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                        .bind(now_ms - timing.flap_window_ms)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map($crate::store::alerting::lifecycle::state)
+                        .collect::<Result<_, _>>()?;
+                    let recently_resolved =
+                        related.iter().filter(|a| a.status == "resolved").count() as i64;
+                    let open = related.into_iter().find(|a| a.status != "resolved");
                     let outcome = match open {
-                        Some(row) => {
-                            let open = $crate::store::alerting::lifecycle::state(&row)?;
-                            Self::repeat_in(&mut tx, f, open, timing, now_ms).await?
+                        Some(open) => Self::repeat_in(&mut tx, f, open, timing, now_ms).await?,
+                        None => {
+                            Self::open_in(&mut tx, f, timing, recently_resolved, now_ms).await?
                         }
-                        None => Self::open_in(&mut tx, f, timing, now_ms).await?,
                     };
                     outcomes.push(outcome);
                 }
