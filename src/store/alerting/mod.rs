@@ -10,6 +10,7 @@
 
 pub(super) mod lifecycle;
 pub(super) mod outbox;
+pub(super) mod rows;
 mod types;
 
 use async_trait::async_trait;
