@@ -1,16 +1,18 @@
-//! Wiring: opens the store, starts the engine and the writer, serves HTTP until `shutdown`
+//! Wiring: opens the store, starts the alerting workers (outbox, timers), the engine and the writer, serves HTTP until `shutdown`
 //! resolves, then lets in-flight requests finish, the writer drain and the engine catch up. `main` and the tests call the same [`run`].
 
 use anyhow::Context;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
+use crate::alerts::{sweeper, Alerting};
 use crate::config::Config;
 use crate::engine;
 use crate::http::{self, AppState};
 use crate::ingest::spawn_writer;
+use crate::notify;
 use crate::store::{self, Store};
 
 /// Opens the configured store (applying migrations).
@@ -27,9 +29,25 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
-    let engine = engine::start(store.clone(), config.engine.settings(&config.detectors))
-        .await
-        .context("starting the detection engine")?;
+    let alerting = Arc::new(Alerting::new(
+        store.clone(),
+        Arc::new(config.alerting.clone()),
+    ));
+    let outbox = Arc::new(notify::outbox(&config, store.clone()).context("alert receivers")?);
+    let (stop_outbox, stop_sweeper) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let outbox_task = notify::worker::spawn(
+        outbox.clone(),
+        alerting.outbox_wake.clone(),
+        stop_outbox.clone(),
+    );
+    let sweeper_task = sweeper::spawn(alerting.clone(), store.clone(), stop_sweeper.clone());
+    let engine = engine::start(
+        store.clone(),
+        config.engine.settings(&config.detectors),
+        alerting.clone(),
+    )
+    .await
+    .context("starting the detection engine")?;
     let (writer, writer_task) = spawn_writer(
         store.clone(),
         config.ingest.max_commit_events,
@@ -51,6 +69,8 @@ pub async fn run(
         ingest_metrics: Arc::default(),
         config: Arc::new(config),
         writer,
+        alerting,
+        metrics: outbox.metrics.clone(),
     };
     let app = http::router(state);
     axum::serve(listener, app)
@@ -62,6 +82,11 @@ pub async fn run(
     reminders.abort();
     engine.shutdown().await?;
     retention.abort();
+    // Last: the engine's final alerts are queued; the outbox finishes the attempts in flight.
+    stop_sweeper.notify_one();
+    stop_outbox.notify_one();
+    sweeper_task.await.context("alert sweeper panicked")?;
+    outbox_task.await.context("outbox worker panicked")?;
     tracing::info!("stopped");
     Ok(())
 }

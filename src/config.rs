@@ -21,6 +21,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "detectors",
     "retention",
     "reminders",
+    "alerting",
 ];
 
 /// Everything the service can be told.
@@ -41,6 +42,8 @@ pub struct Config {
     pub detectors: detectors::Config,
     pub retention: crate::retention::RetentionConfig,
     pub reminders: crate::incidents::RemindersConfig,
+    /// Grouping, lifecycle timers, routing, receivers and the outbox (see docs/ALERTING.md).
+    pub alerting: crate::alerts::AlertingConfig,
 }
 
 /// How the detection engine runs inside `serve`.
@@ -124,6 +127,7 @@ impl Default for Config {
             detectors: detectors::Config::default(),
             retention: crate::retention::RetentionConfig::default(),
             reminders: crate::incidents::RemindersConfig::default(),
+            alerting: crate::alerts::AlertingConfig::default(),
         }
     }
 }
@@ -220,6 +224,7 @@ impl Config {
                 )));
             }
         }
+        self.alerting.validate().map_err(ConfigError::Invalid)?;
         self.detectors
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("detectors: {e}")))
@@ -265,6 +270,7 @@ impl fmt::Debug for Config {
             .field("detectors", &self.detectors)
             .field("retention", &self.retention)
             .field("reminders", &self.reminders)
+            .field("alerting", &self.alerting)
             .finish()
     }
 }

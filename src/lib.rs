@@ -8,6 +8,8 @@
 //! - [`incidents`] — breach workflow: incidents, obligations kept in step with the `breach` engine,
 //!   reminders, the hash-chained audit log, reports.
 //! - [`engine`] — runs the `detectors` pipelines over the event log (live) or a file (replay).
+//! - [`alerts`] — the alert lifecycle: grouping, silences, feedback, acknowledgement, escalation.
+//! - [`notify`] — the outbox workers and receivers (email, webhooks, Slack, PagerDuty, Teams).
 //! - [`store`] — the `Store` trait with SQLite and PostgreSQL backends and their migrations.
 //! - [`retention`] — stored events expire (privacy by design for our own access logs).
 //! - [`keys`] — API key generation and hashing.
@@ -16,6 +18,7 @@
 //! - [`telemetry`] — tracing setup.
 //! - [`web`] — the `/ui` pages: alerts, explanations, volume charted against the baseline.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -24,6 +27,7 @@ pub mod http;
 pub mod incidents;
 pub mod ingest;
 pub mod keys;
+pub mod notify;
 pub mod retention;
 pub mod store;
 pub mod telemetry;

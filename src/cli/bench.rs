@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 pub enum BenchCommand {
     /// Post NDJSON batches to POST /v1/events and report throughput and latency.
     Ingest(IngestArgs),
+    /// Alert changes/s into the outbox, and finding-to-webhook latency, in-process on SQLite.
+    Alerts(super::bench_alerts::AlertsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +42,7 @@ pub struct IngestArgs {
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::Ingest(args) => ingest(args).await,
+        BenchCommand::Alerts(args) => super::bench_alerts::run(args).await,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod bench_alerts;
 mod eval;
 mod events_file;
 mod incidents;
@@ -11,6 +12,7 @@ mod obligations;
 mod progress;
 mod replay;
 mod serve;
+mod silences;
 mod simulate;
 
 use clap::{Parser, Subcommand};
@@ -66,6 +68,9 @@ pub enum Command {
     /// Check the audit log's hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Create, list and expire alert silences.
+    #[command(subcommand)]
+    Silences(silences::SilencesCommand),
     /// Load generators that measure a running server.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -96,6 +101,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(config, args).await,
             Command::Keys(cmd) => keys::run(config, cmd).await,
+            Command::Silences(cmd) => silences::run(config, cmd).await,
             Command::Migrate => migrate(config).await,
             Command::Bench(cmd) => bench::run(cmd).await,
             Command::Replay(args) => replay::run(&config, args),

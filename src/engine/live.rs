@@ -7,7 +7,8 @@
 //! *after* the events it sent: the snapshots and the cursor are saved together. Shards persist
 //! their alerts before answering a snapshot, so a saved cursor never covers an unsaved alert.
 //! After a crash, events past the cursor are replayed; their alerts have the same ids and are
-//! recognised as already stored.
+//! recognised as already stored. Alerts go to [`Alerting`], which groups, silences and queues
+//! their notifications.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -19,10 +20,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::task::JoinHandle;
 
-use super::record::alert_record;
 use super::route::shard_of;
+use crate::alerts::Alerting;
 use crate::ingest::Committed;
-use crate::store::{EngineState, NewEvent, Store};
+use crate::store::{EngineState, FindingOutcome, NewEvent, Store};
 
 /// How the live engine runs.
 #[derive(Debug, Clone)]
@@ -93,6 +94,7 @@ impl EngineHandle {
 pub async fn start(
     store: Arc<dyn Store>,
     settings: EngineSettings,
+    alerting: Arc<Alerting>,
 ) -> anyhow::Result<EngineHandle> {
     let (pipelines, cursor) = restore(store.as_ref(), &settings).await?;
     let progress = Arc::new(EngineProgress::new(pipelines.len(), cursor));
@@ -103,7 +105,7 @@ pub async fn start(
         senders.push(tx);
         let shard = Shard {
             pipeline,
-            store: store.clone(),
+            alerting: alerting.clone(),
             progress: progress.clone(),
             index: shard,
         };
@@ -305,10 +307,10 @@ impl Tailer {
     }
 }
 
-/// One shard's task: its pipeline, and where to store alerts and report progress.
+/// One shard's task: its pipeline, where its alerts go, and where it reports progress.
 struct Shard {
     pipeline: Pipeline,
-    store: Arc<dyn Store>,
+    alerting: Arc<Alerting>,
     progress: Arc<EngineProgress>,
     index: usize,
 }
@@ -323,7 +325,7 @@ impl Shard {
                         alerts.extend(self.pipeline.observe(&event.as_detector_event()));
                     }
                     if !alerts.is_empty() {
-                        persist(self.store.as_ref(), &alerts).await;
+                        persist(&self.alerting, &alerts).await;
                     }
                     self.progress.shards[self.index].store(upto, Ordering::Release);
                 }
@@ -335,27 +337,24 @@ impl Shard {
     }
 }
 
-/// Stores alerts, retrying until the store takes them: an alert is never dropped.
-async fn persist(store: &dyn Store, alerts: &[Alert]) {
-    let now = chrono::Utc::now().timestamp_millis();
-    let records: Vec<_> = alerts
-        .iter()
-        .filter_map(|a| match alert_record(a, now) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                tracing::error!(error = %e, detector = %a.detector, "alert cannot be serialised");
-                None
-            }
-        })
-        .collect();
+/// Hands alerts to the lifecycle (grouping, silences, outbox), retrying until the store takes
+/// them: an alert is never dropped. Replayed alerts are recognised by their deterministic ids.
+async fn persist(alerting: &Alerting, alerts: &[Alert]) {
     let mut delay = Duration::from_millis(100);
     loop {
-        match store.insert_alerts(&records).await {
-            Ok(inserted) => {
-                for (r, new) in records.iter().zip(inserted) {
-                    if new {
-                        tracing::info!(id = %r.id, detector = %r.detector, severity = %r.severity, "alert raised");
+        let now = chrono::Utc::now().timestamp_millis();
+        match alerting.record(alerts, now).await {
+            Ok(recorded) => {
+                for outcome in &recorded.outcomes {
+                    if let FindingOutcome::Opened { alert_id, .. } = outcome {
+                        tracing::info!(id = %alert_id, "alert raised");
                     }
+                }
+                if recorded.suppressed > 0 {
+                    tracing::info!(
+                        count = recorded.suppressed,
+                        "findings within feedback-judged normal suppressed"
+                    );
                 }
                 return;
             }

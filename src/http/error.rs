@@ -27,6 +27,10 @@ pub enum Error {
     NotFound(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// The resource exists but is not in a state that allows the change (e.g. acknowledging a
+    /// resolved alert).
+    #[error("{0}")]
+    StateConflict(String),
     #[error("{what} exceeds the limit of {limit} bytes")]
     PayloadTooLarge { what: &'static str, limit: usize },
     #[error("{0}")]
@@ -61,7 +65,7 @@ impl Error {
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::StateConflict(_) => StatusCode::CONFLICT,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -1,5 +1,6 @@
 //! `GET /metrics` (read scope): Prometheus text. Each component renders its own part (ingest
-//! counters and detection lag, breach-obligation gauges) and this handler joins them.
+//! counters and detection lag, delivery metrics per receiver, breach-obligation gauges) and this
+//! handler joins them.
 
 use axum::extract::State;
 use axum::http::header;
@@ -24,6 +25,13 @@ async fn metrics(
         .count_events_after(state.detection.processed())
         .await?;
     let mut body = state.ingest_metrics.prometheus_text(pending);
+    body.push_str(&state.metrics.render(state.store.as_ref(), now).await?);
     body.push_str(&crate::incidents::metrics::prometheus_text(state.store.as_ref(), now).await?);
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    ))
 }

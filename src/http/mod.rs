@@ -1,6 +1,7 @@
 //! The HTTP API: one module per resource, each with its `router()`; this file merges them and
 //! adds request tracing keyed by the matched route (never the raw path, which may carry ids).
 
+mod alerts;
 mod auth;
 mod error;
 mod events;
@@ -10,6 +11,7 @@ mod metrics;
 mod obligations;
 mod ops;
 mod params;
+mod silences;
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
@@ -38,6 +40,8 @@ pub struct AppState {
     /// How far the detection engine has got.
     pub detection: Arc<EngineProgress>,
     pub ingest_metrics: Arc<IngestMetrics>,
+    pub alerting: Arc<crate::alerts::Alerting>,
+    pub metrics: Arc<crate::notify::Metrics>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -48,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::router())
         .merge(obligations::router())
         .merge(incidents::router())
+        .merge(alerts::router())
+        .merge(silences::router())
         .merge(metrics::router())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)

@@ -25,11 +25,13 @@ pub const SQLITE: &[Migration] = embed!("sqlite":
     (1, "0001_events_and_keys"),
     (2, "0002_alerts_and_engine_state"),
     (3, "0003_incidents"),
+    (4, "0004_alerting"),
 );
 pub const POSTGRES: &[Migration] = embed!("postgres":
     (1, "0001_events_and_keys"),
     (2, "0002_alerts_and_engine_state"),
     (3, "0003_incidents"),
+    (4, "0004_alerting"),
 );
 
 /// The bookkeeping table, identical on both backends.

@@ -3,6 +3,7 @@
 //! Each method is one unit of work (its own transaction); transactions never cross the trait.
 //! The backend is chosen by the database URL scheme in [`open`].
 
+pub(crate) mod alerting;
 mod dedup;
 mod incident_model;
 pub(crate) mod incident_row;
@@ -17,6 +18,11 @@ mod sqlite;
 use async_trait::async_trait;
 use std::sync::Arc;
 
+pub use alerting::{
+    severity_rank, AlertState, AlertStore, Attempt, AttemptResult, Backlog, DeliveryEntry,
+    Feedback, FindingOutcome, GroupTiming, HistoryEntry, Matchers, NewFeedback, NewFinding,
+    OutboxItem, OutboxStore, Silence, Sweep, Transition,
+};
 pub use incident_model::{
     audit_hash, AuditRecord, IncidentChange, IncidentFilter, IncidentRecord, NewAudit, NewReminder,
     ObligationRecord, ObligationUpsert, ReminderRecord, GENESIS_HASH,
@@ -50,7 +56,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the service keeps. Implemented once per backend; the contract tests run on both.
 #[async_trait]
-pub trait Store: IncidentStore + Send + Sync + 'static {
+pub trait Store: IncidentStore + AlertStore + OutboxStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; returns the names applied now.

@@ -297,6 +297,8 @@ macro_rules! impl_store {
                         "SELECT count(*) FROM incidents WHERE status NOT IN ('resolved', 'closed')",
                     )
                     .await?,
+                    outbox_pending: count("SELECT count(*) FROM outbox WHERE status = 'pending'")
+                        .await?,
                     ..$crate::store::Stats::default()
                 })
             }

@@ -85,6 +85,8 @@ impl SqliteStore {
 
 super::shared::impl_store!(SqliteStore, Sqlite, "sqlite");
 super::incidents::impl_incident_store!(SqliteStore, Sqlite);
+super::alerting::lifecycle::impl_alert_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
+super::alerting::outbox::impl_outbox_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 
 impl SqliteStore {
     async fn apply_migrations(&self) -> StoreResult<Vec<String>> {

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod alerting;
 mod audit_chain;
 mod auth;
 mod breach_helpers;

@@ -1,0 +1,11 @@
+//! Alerting with real parts: the app on port 0, real HTTP receivers and a real SMTP server on
+//! loopback, findings fed through the same `Alerting` the engine uses.
+
+mod crash;
+mod email;
+mod faults;
+mod lifecycle;
+mod receivers;
+mod smtp;
+mod store;
+mod support;
