@@ -93,6 +93,9 @@ pub struct SustainedState {
     /// Daily change of the (lagging) weekday level: organic growth, projected forward so that a team
     /// that grows a few percent a day does not accumulate a false excess.
     pub trend: f64,
+    /// Level of the sum at the run's last alarm that did not pass the decision rule (0 before any).
+    #[serde(default)]
+    pub alarm_level: f64,
 }
 
 /// A CUSUM alarm: the raised run of days.
@@ -145,10 +148,10 @@ impl SustainedState {
         let mut hit = None;
         if self.days() >= cfg.min_days {
             let z_total = (x - f64::from(b.mean)) / sd;
-            // The day's access sizes against their resources are a second, independent look at the
-            // same excess (Stouffer); capped so one huge query cannot make a run on its own.
+            // The day's access sizes against their resources are a second look at the same excess,
+            // capped so one huge query cannot make a run on its own.
             let z = match size_z(size) {
-                Some(z_size) => (z_total + z_size) / std::f64::consts::SQRT_2,
+                Some(z_size) => stouffer_correlated(z_total, z_size),
                 None => z_total,
             };
             let next = (self.cusum + z - cfg.k).max(0.0);
@@ -176,9 +179,15 @@ impl SustainedState {
                 .filter(|(ln_p, r)| *r >= cfg.min_size_ratio && *ln_p <= cfg.size_p.ln());
             if next == 0.0 {
                 self.alarmed = false;
+                self.alarm_level = 0.0;
             }
-            // One alarm per raised run: it re-arms only once the sum has returned to zero.
-            if next >= cfg.h && !self.alarmed && self.raised_days >= cfg.min_run_days {
+            // One alarm per raised run: it re-arms only once the sum has returned to zero. A run that
+            // alarmed without passing the decision rule (its excess still too small to stand alone) is
+            // judged again once it has gathered another `h` of evidence, as a fresh run would.
+            if next >= self.alarm_level + cfg.h
+                && !self.alarmed
+                && self.raised_days >= cfg.min_run_days
+            {
                 let ratio = self.run_records / self.run_expected.max(1.0);
                 let excess = self.run_records - self.run_expected;
                 let ln_run = ln_normal_sf(self.run_z / f64::from(self.run_days.max(1)).sqrt());
@@ -192,7 +201,8 @@ impl SustainedState {
                         && excess >= cfg.min_excess_records
                         && (sizes.is_some() || self.run_size.check().is_none()),
                 });
-                self.alarmed = true;
+                self.alarmed = hit.is_some_and(|h| h.alone);
+                self.alarm_level = next;
             }
         }
         {
@@ -217,6 +227,16 @@ impl SustainedState {
         }
         hit
     }
+}
+
+/// Correlation assumed between a day's total and its access sizes: both are measured on the same
+/// accesses (a day of bigger accesses is also a bigger day), so they are not independent evidence.
+const TOTAL_SIZE_CORRELATION: f64 = 0.5;
+
+/// Stouffer's combination of two standard normal scores with correlation `TOTAL_SIZE_CORRELATION`:
+/// the sum's standard deviation is `sqrt(2 + 2 rho)`, not `sqrt(2)`, or shared evidence counts twice.
+fn stouffer_correlated(a: f64, b: f64) -> f64 {
+    (a + b) / (2.0 + 2.0 * TOTAL_SIZE_CORRELATION).sqrt()
 }
 
 /// Standardised excess of a day's access sizes over their resources' usual sizes, within +-3.
@@ -297,6 +317,50 @@ mod tests {
             })
             .count();
         assert_eq!(hits, 1);
+    }
+
+    #[test]
+    fn a_run_that_alarms_below_the_decision_rule_alarms_again_once_its_excess_stands_alone() {
+        let cfg = SustainedConfig::default();
+        let mut s = SustainedState::default();
+        let mut days = noisy(21, 1000.0);
+        days.extend([1500.0; 4]);
+        days.extend([4000.0; 3]);
+        let hits: Vec<_> = days
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &d)| {
+                s.close_day(i as i64 * DAY_MS, d, false, 1.0, &SizeAcc::default(), &cfg)
+            })
+            .collect();
+        assert!(hits.first().is_some_and(|h| !h.alone), "{hits:?}");
+        assert!(hits.last().is_some_and(|h| h.alone), "{hits:?}");
+        assert!(hits.iter().filter(|h| h.alone).count() == 1, "{hits:?}");
+    }
+
+    #[test]
+    fn a_long_modest_run_below_the_decision_rule_is_not_reported_every_day() {
+        let cfg = SustainedConfig::default();
+        let mut s = SustainedState::default();
+        let mut days = noisy(21, 1000.0);
+        days.extend([1500.0; 10]);
+        let hits: Vec<_> = days
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &d)| {
+                s.close_day(i as i64 * DAY_MS, d, false, 1.0, &SizeAcc::default(), &cfg)
+            })
+            .collect();
+        assert!(!hits.is_empty() && hits.len() <= 3, "{hits:?}");
+        assert!(hits.iter().all(|h| !h.alone), "{hits:?}");
+    }
+
+    #[test]
+    fn a_day_raised_in_total_and_in_sizes_alike_does_not_count_its_evidence_twice() {
+        // Independent scores of 1 sd each would make sqrt(2) = 1.41 sd; correlated ones less.
+        let z = stouffer_correlated(1.0, 1.0);
+        assert!(z > 1.0 && z < 1.2, "{z}");
+        assert!((stouffer_correlated(2.0, 0.0) - 2.0 / 3f64.sqrt()).abs() < 1e-12);
     }
 
     #[test]
