@@ -91,17 +91,14 @@ pub async fn run(
     Ok(())
 }
 
-/// Starts the breach-deadline reminder scheduler with the configured receiver.
+/// Starts the breach-deadline reminder scheduler with the configured receivers.
 fn spawn_reminders(
     store: Arc<dyn Store>,
     config: &Config,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    use crate::incidents::reminders::{self, LogSink, ReminderSink, WebhookSink};
+    use crate::incidents::{reminder_sinks, reminders};
     let r = &config.reminders;
-    let sink: Arc<dyn ReminderSink> = match &r.webhook_url {
-        Some(url) => Arc::new(WebhookSink::new(url.clone()).context("reminder webhook client")?),
-        None => Arc::new(LogSink),
-    };
+    let sink = reminder_sinks::from_config(config).context("reminder receivers")?;
     let every = std::time::Duration::from_secs(r.check_every_secs.max(1));
     Ok(reminders::spawn(
         store,

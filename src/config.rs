@@ -225,6 +225,7 @@ impl Config {
             }
         }
         self.alerting.validate().map_err(ConfigError::Invalid)?;
+        crate::incidents::reminder_sinks::validate(self).map_err(ConfigError::Invalid)?;
         self.detectors
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("detectors: {e}")))

@@ -10,6 +10,7 @@
 //! - `audit`: verifying the hash chain.
 //! - `view`: the JSON answered for an incident.
 //! - `reminders`: the scheduler and its delivery seam (`reminders_config`: its `[reminders]` section);
+//!   `reminder_sinks`: reminders through the alerting receivers; `reminder_text`: their words;
 //!   `metrics`: due/overdue gauges.
 //! - `report`: the Markdown and JSON report.
 
@@ -21,6 +22,8 @@ pub mod obligations;
 mod patch;
 mod prefill;
 mod records;
+pub mod reminder_sinks;
+mod reminder_text;
 pub mod reminders;
 mod reminders_config;
 pub mod report;

@@ -7,8 +7,8 @@
 //! later ticks until `max_attempts`. Only the nearest passed offset is recorded: an obligation created 2 h
 //! before its deadline gets the 1 h reminder later, not a stale "24 h left" now.
 //!
-//! Delivery is the seam for the alerting receivers: implement `ReminderSink` over them. Until then the
-//! service ships a generic JSON webhook and a log sink.
+//! Delivery goes through a [`ReminderSink`]: the JSON webhook and log sink here, and the alerting
+//! receivers (email, webhook, Slack) with a fan-out over several in `reminder_sinks`.
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -64,15 +64,17 @@ pub struct LogSink;
 impl ReminderSink for LogSink {
     async fn deliver(&self, m: &ReminderMessage) -> anyhow::Result<()> {
         tracing::warn!(kind = %m.kind, incident_id = m.incident_id, rule_id = %m.rule_id, due = %m.due,
-            "breach notification deadline reminder (no reminders.webhook_url configured)");
+            "breach notification deadline reminder (no reminders receiver configured)");
         Ok(())
     }
 }
 
 /// POSTs the message as JSON with an `Idempotency-Key` header; any non-2xx answer is a failed attempt.
+/// For Slack the body is `{"text": ...}`, the one shape an incoming webhook accepts without blocks.
 pub struct WebhookSink {
     client: reqwest::Client,
     url: String,
+    slack: bool,
 }
 
 impl WebhookSink {
@@ -80,20 +82,39 @@ impl WebhookSink {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()?;
-        Ok(Self { client, url })
+        Ok(Self {
+            client,
+            url,
+            slack: false,
+        })
+    }
+
+    /// A Slack (or Mattermost) incoming webhook: the reminder as a `text` message.
+    pub fn slack(url: String) -> anyhow::Result<Self> {
+        Ok(Self {
+            slack: true,
+            ..Self::new(url)?
+        })
     }
 }
 
 #[async_trait]
 impl ReminderSink for WebhookSink {
     async fn deliver(&self, m: &ReminderMessage) -> anyhow::Result<()> {
-        let response = self
+        let request = self
             .client
             .post(&self.url)
-            .header("idempotency-key", format!("reminder-{}", m.reminder_id))
-            .json(m)
+            .header("idempotency-key", format!("reminder-{}", m.reminder_id));
+        let request = if self.slack {
+            request.json(&serde_json::json!({ "text": m.text() }))
+        } else {
+            request.json(m)
+        };
+        // Without the URL: webhook URLs carry tokens and this error reaches the logs and the store.
+        let response = request
             .send()
-            .await?;
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.without_url()))?;
         anyhow::ensure!(
             response.status().is_success(),
             "receiver answered {}",

@@ -11,8 +11,10 @@ pub struct RemindersConfig {
     pub offsets_minutes: Vec<u64>,
     /// How often the scheduler looks for due reminders, in seconds.
     pub check_every_secs: u64,
-    /// Generic JSON webhook receiving reminders; without it reminders are logged.
+    /// Generic JSON webhook receiving reminders; without it (and `receivers`) reminders are logged.
     pub webhook_url: Option<String>,
+    /// Names of `[alerting.receivers]` (email, webhook, slack) that also receive every reminder.
+    pub receivers: Vec<String>,
     /// Delivery attempts (one per check) before a reminder is marked failed.
     pub max_attempts: u32,
 }
@@ -23,6 +25,7 @@ impl Default for RemindersConfig {
             offsets_minutes: vec![24 * 60, 4 * 60, 60],
             check_every_secs: 30,
             webhook_url: None,
+            receivers: Vec::new(),
             max_attempts: 10,
         }
     }
@@ -42,6 +45,7 @@ impl fmt::Debug for RemindersConfig {
             .field("offsets_minutes", &self.offsets_minutes)
             .field("check_every_secs", &self.check_every_secs)
             .field("webhook_url", &webhook)
+            .field("receivers", &self.receivers)
             .field("max_attempts", &self.max_attempts)
             .finish()
     }

@@ -72,16 +72,30 @@ impl EmailSender {
         })
     }
 
+    /// One alert notification; its Message-ID derives from the notification id.
     pub async fn send(&self, n: &Notification) -> Result<(), Failure> {
+        self.send_message(&n.id, &n.title(), n.text(), html(n))
+            .await
+    }
+
+    /// Any message with a plain-text and an HTML part. `id` becomes `<id@accesswatch>`, so a
+    /// redelivery carries the same Message-ID and mail systems can recognise it.
+    pub async fn send_message(
+        &self,
+        id: &str,
+        subject: &str,
+        text: String,
+        html: String,
+    ) -> Result<(), Failure> {
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .subject(n.title())
-            .message_id(Some(format!("<{}@accesswatch>", n.id)));
+            .subject(subject)
+            .message_id(Some(format!("<{id}@accesswatch>")));
         for to in &self.to {
             builder = builder.to(to.clone());
         }
         let message = builder
-            .multipart(MultiPart::alternative_plain_html(n.text(), html(n)))
+            .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| Failure::Permanent {
                 status: None,
                 message: format!("cannot build the message: {e}"),
@@ -145,7 +159,8 @@ fn html(n: &Notification) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
+/// HTML-escapes text for the message parts.
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

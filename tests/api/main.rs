@@ -19,5 +19,6 @@ mod incidents_cli;
 mod ingest;
 mod obligations_api;
 mod reminders;
+mod reminders_receivers;
 mod store_contract;
 mod ui;

@@ -6,6 +6,6 @@ mod email;
 mod faults;
 mod lifecycle;
 mod receivers;
-mod smtp;
+pub(crate) mod smtp;
 mod store;
 mod support;
