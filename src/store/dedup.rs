@@ -1,5 +1,6 @@
-//! Turning an `INSERT ... ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash` into per-event
-//! verdicts and the range of ids written, the same way on both backends.
+//! Dedup verdicts and id ranges of a group commit. PostgreSQL turns an `INSERT ... ON CONFLICT
+//! (eid_hash) DO NOTHING RETURNING id, eid_hash` into per-event verdicts here; SQLite looks the
+//! hashes up first and only tracks the [`IdRange`] it wrote.
 //!
 //! The hash is 64 bits, so two different `event_id`s can (very rarely) share one. A conflicting event
 //! is a duplicate only if the stored row has the same `event_id`; otherwise it is stored without a hash.
@@ -62,7 +63,17 @@ impl IdRange {
 
     pub fn extend(&mut self, returned: &[(i64, Option<i64>)]) {
         for &(id, _) in returned {
-            self.0 = Some(self.0.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
+            self.add(id, id);
+        }
+    }
+
+    pub fn add(&mut self, lo: i64, hi: i64) {
+        self.0 = Some(self.0.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+    }
+
+    pub fn merge(&mut self, other: IdRange) {
+        if let Some((lo, hi)) = other.0 {
+            self.add(lo, hi);
         }
     }
 

@@ -25,6 +25,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
+            // The dedup index is random by nature: a 64 MiB page cache keeps its upper levels hot,
+            // and memory-mapped reads spare a copy per page.
+            .pragma("cache_size", "-65536")
+            .pragma("mmap_size", "268435456")
             .foreign_keys(true);
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
@@ -41,13 +45,16 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Inserts the given events with plain multi-row INSERTs (duplicates were filtered before, and
+    /// the single writer rules out races). Rowids of one statement are consecutive, so
+    /// `last_insert_rowid` gives each statement's id range without returning a row per event.
     async fn insert_events(
         tx: &mut sqlx::Transaction<'_, Sqlite>,
         batch: &EventBatch,
         indices: &[usize],
         with_hash: bool,
-    ) -> StoreResult<Vec<(i64, Option<i64>)>> {
-        let mut returned = Vec::with_capacity(indices.len());
+    ) -> StoreResult<IdRange> {
+        let mut ids = IdRange::default();
         for chunk in indices.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO events (received_ms, eid_hash, event_id, ts_ms, actor, actor_type, \
@@ -74,12 +81,10 @@ impl SqliteStore {
                     .push_bind(&e.region)
                     .push_bind(&e.attributes);
             });
-            q.push(" ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash");
-            for r in q.build().fetch_all(&mut **tx).await? {
-                returned.push((r.try_get(0)?, r.try_get(1)?));
-            }
+            let last = q.build().execute(&mut **tx).await?.last_insert_rowid();
+            ids.add(last - chunk.len() as i64 + 1, last);
         }
-        Ok(returned)
+        Ok(ids)
     }
 }
 
@@ -94,19 +99,25 @@ impl SqliteStore {
     }
 
     async fn append(&self, batch: &EventBatch) -> StoreResult<Appended> {
-        let mut tx = self.pool.begin().await?;
-        let all: Vec<usize> = (0..batch.events.len()).collect();
-        let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
-        let mut ids = IdRange::of(&returned);
-        let inserted = super::dedup::resolve_conflicts(batch, &returned);
-        let mut flags = inserted.flags;
-        if !inserted.check.is_empty() {
-            let collided = collisions(&mut tx, batch, &inserted.check).await?;
-            ids.extend(&Self::insert_events(&mut tx, batch, &collided, false).await?);
-            for i in collided {
-                flags[i] = true;
+        // IMMEDIATE: take the write lock first (waiting out other writers with busy_timeout); a
+        // read-then-write transaction could not upgrade while another connection writes.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let hashed: Vec<usize> = (0..batch.events.len())
+            .filter(|&i| batch.events[i].eid_hash.is_some())
+            .collect();
+        let stored = stored_event_ids(&mut tx, batch, &hashed).await?;
+        let mut flags = vec![true; batch.events.len()];
+        let (mut fresh, mut collided) = (Vec::new(), Vec::new());
+        for (i, e) in batch.events.iter().enumerate() {
+            match e.eid_hash.and_then(|h| stored.get(&h)) {
+                Some(id) if *id == e.event_id => flags[i] = false,
+                // A genuine 64-bit collision: stored without a hash rather than lost.
+                Some(_) => collided.push(i),
+                None => fresh.push(i),
             }
         }
+        let mut ids = Self::insert_events(&mut tx, batch, &fresh, true).await?;
+        ids.merge(Self::insert_events(&mut tx, batch, &collided, false).await?);
         for chunk in batch.new_actors.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO actors (name, actor_type, actor_group, first_seen_ms) ",
@@ -128,15 +139,14 @@ impl SqliteStore {
     }
 }
 
-/// Of the events whose hash was already stored, those whose stored `event_id` differs: a genuine
-/// 64-bit collision. They are stored without a hash rather than lost.
-async fn collisions(
+/// The stored `event_id` for each of the batch's hashes already in the table (usually none).
+async fn stored_event_ids(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     batch: &EventBatch,
-    check: &[usize],
-) -> StoreResult<Vec<usize>> {
-    let mut stored: HashMap<i64, Option<String>> = HashMap::new();
-    for chunk in check.chunks(ROWS_PER_STATEMENT) {
+    hashed: &[usize],
+) -> StoreResult<HashMap<i64, Option<String>>> {
+    let mut stored = HashMap::new();
+    for chunk in hashed.chunks(ROWS_PER_STATEMENT) {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT eid_hash, event_id FROM events WHERE eid_hash IN (");
         let mut list = q.separated(", ");
@@ -148,7 +158,7 @@ async fn collisions(
             stored.insert(r.try_get(0)?, r.try_get(1)?);
         }
     }
-    Ok(super::dedup::differing(batch, check, &stored))
+    Ok(stored)
 }
 
 async fn apply(pool: &SqlitePool, list: &[Migration]) -> StoreResult<Vec<String>> {
