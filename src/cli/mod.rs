@@ -3,6 +3,7 @@
 mod audit;
 mod bench;
 mod bench_alerts;
+mod demo;
 mod eval;
 mod events_file;
 mod incidents;
@@ -53,6 +54,9 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// The whole job in one command on an embedded database: traffic, an exfiltration, the alert,
+    /// the incident and its deadlines.
+    Demo(demo::DemoArgs),
     /// Run detection over an NDJSON events file (or - for stdin); alerts as NDJSON on stdout.
     Replay(replay::ReplayArgs),
     /// Write a labelled simulated world (events.ndjson, labels.json) with attacks and benign surprises.
@@ -103,6 +107,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Keys(cmd) => keys::run(config, cmd).await,
             Command::Silences(cmd) => silences::run(config, cmd).await,
             Command::Migrate => migrate(config).await,
+            Command::Demo(args) => demo::run(config, args).await,
             Command::Bench(cmd) => bench::run(cmd).await,
             Command::Replay(args) => replay::run(&config, args),
             Command::Simulate(args) => simulate::run(args),

@@ -11,6 +11,7 @@ mod auth;
 mod breach_helpers;
 mod crash;
 mod dashboards;
+mod demo;
 mod detection;
 mod incident_report;
 mod incident_store;
