@@ -190,18 +190,7 @@ fn traffic(seed: u64) -> anyhow::Result<(Vec<OwnedEvent>, String)> {
         });
     }
     events.sort_by_key(|e| e.time_ms);
-    // The export's actor last, so the caller can name it.
-    let last = events
-        .iter()
-        .rposition(|e| {
-            e.event_id
-                .as_deref()
-                .is_some_and(|id| id.starts_with("demo-export"))
-        })
-        .unwrap_or(0);
-    let export = events.remove(last);
-    events.push(export);
-    Ok(events)
+    Ok((events, agent.actor))
 }
 
 fn urlencode(s: &str) -> String {
