@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub use alerting::{
     severity_rank, AlertState, AlertStore, Attempt, AttemptResult, Backlog, DeliveryEntry,
     Feedback, FindingOutcome, GroupTiming, HistoryEntry, Matchers, NewFeedback, NewFinding,
-    OutboxItem, OutboxStore, Silence, Sweep, Transition,
+    OutboxItem, OutboxStore, ReviewStore, Silence, Sweep, Transition,
 };
 pub use incident_model::{
     audit_hash, AuditRecord, IncidentChange, IncidentFilter, IncidentRecord, NewAudit, NewReminder,
@@ -56,7 +56,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the service keeps. Implemented once per backend; the contract tests run on both.
 #[async_trait]
-pub trait Store: IncidentStore + AlertStore + OutboxStore + Send + Sync + 'static {
+pub trait Store:
+    IncidentStore + AlertStore + ReviewStore + OutboxStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; returns the names applied now.

@@ -91,6 +91,7 @@ impl SqliteStore {
 super::shared::impl_store!(SqliteStore, Sqlite, "sqlite");
 super::incidents::impl_incident_store!(SqliteStore, Sqlite);
 super::alerting::lifecycle::impl_alert_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
+super::alerting::review::impl_review_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 super::alerting::outbox::impl_outbox_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 
 impl SqliteStore {

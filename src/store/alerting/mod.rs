@@ -1,15 +1,16 @@
 //! Persistence of the alert lifecycle and of the notification outbox, kept apart from the core
 //! [`Store`](super::Store) so the two concerns can grow without touching each other.
 //!
-//! [`AlertStore`] records findings and state changes; [`OutboxStore`] is what the delivery workers
-//! need. Every method is one transaction: in particular an alert change and the outbox rows that
+//! [`AlertStore`] records findings and state changes; [`ReviewStore`] keeps feedback and silences;
+//! [`OutboxStore`] is what the delivery workers need. Every method is one transaction: in particular an alert change and the outbox rows that
 //! announce it commit together or not at all. Both traits are implemented for both backends by
-//! the macros in `lifecycle.rs` and `outbox.rs` (shared SQL, `$N` placeholders). SQLite
+//! the macros in `lifecycle.rs`, `review.rs` and `outbox.rs` (shared SQL, `$N` placeholders). SQLite
 //! transactions begin `IMMEDIATE`: a read-then-write transaction that starts deferred fails with
 //! `SQLITE_BUSY` instead of waiting when another connection writes first.
 
 pub(super) mod lifecycle;
 pub(super) mod outbox;
+pub(super) mod review;
 pub(super) mod rows;
 mod types;
 
@@ -36,6 +37,13 @@ pub trait AlertStore: Send + Sync {
     async fn transition(&self, t: &Transition) -> StoreResult<Option<i64>>;
     /// The lifecycle columns of one alert.
     async fn alert_state(&self, id: &str) -> StoreResult<Option<AlertState>>;
+    /// Open alerts matching a sweep (auto-resolve, repeat, escalation).
+    async fn sweep_candidates(&self, q: &Sweep, limit: i64) -> StoreResult<Vec<AlertState>>;
+}
+
+/// What people review and say about alerts: history, deliveries, feedback verdicts and silences.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
     async fn alert_history(&self, id: &str) -> StoreResult<Vec<HistoryEntry>>;
     async fn alert_deliveries(&self, id: &str) -> StoreResult<Vec<DeliveryEntry>>;
     /// Stores a verdict and its history entry together.
@@ -43,8 +51,6 @@ pub trait AlertStore: Send + Sync {
     async fn alert_feedback(&self, id: &str) -> StoreResult<Vec<Feedback>>;
     /// False-positive verdicts about any of `actors`, to weigh new findings against.
     async fn false_positives(&self, actors: &[String]) -> StoreResult<Vec<Feedback>>;
-    /// Open alerts matching a sweep (auto-resolve, repeat, escalation).
-    async fn sweep_candidates(&self, q: &Sweep, limit: i64) -> StoreResult<Vec<AlertState>>;
 
     async fn insert_silence(&self, silence: &Silence) -> StoreResult<()>;
     /// Silences still in force at `now_ms` (or every silence with `include_expired`).
