@@ -353,4 +353,16 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("accesswatch.sample.toml");
         Config::load(Some(&path), env(&[])).unwrap();
     }
+
+    #[test]
+    fn every_section_of_the_sample_config_can_be_set_from_the_environment() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("accesswatch.sample.toml");
+        let sample: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+        for key in sample.keys() {
+            assert!(
+                TOP_LEVEL_KEYS.contains(&key.as_str()),
+                "`{key}` missing from TOP_LEVEL_KEYS"
+            );
+        }
+    }
 }

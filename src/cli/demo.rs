@@ -73,7 +73,7 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<ExitCode>
     let alerts = api
         .get(&format!(
             "/v1/alerts?actor={}&limit=20",
-            urlencode(&exporter)
+            crate::web::encode_segment(&exporter)
         ))
         .await?;
     let alert = alerts["alerts"]
@@ -191,10 +191,6 @@ fn traffic(seed: u64) -> anyhow::Result<(Vec<OwnedEvent>, String)> {
     }
     events.sort_by_key(|e| e.time_ms);
     Ok((events, agent.actor))
-}
-
-fn urlencode(s: &str) -> String {
-    crate::web::encode_segment(s)
 }
 
 struct Api {

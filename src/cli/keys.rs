@@ -4,6 +4,7 @@ use clap::Subcommand;
 use std::process::ExitCode;
 
 use crate::config::Config;
+use crate::engine::record::rfc3339;
 use crate::store::Scope;
 
 #[derive(Debug, Subcommand)]
@@ -70,10 +71,4 @@ pub async fn run(config: Config, cmd: KeysCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! and why without opening the app.
 
 use super::reminders::ReminderMessage;
-use crate::notify::email::escape;
+use crate::web::escape;
 
 impl ReminderMessage {
     /// `[accesswatch] Breach notice due in 4 h: <recipient> (<jurisdiction>, <regime>) — incident #N`.

@@ -14,6 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use super::config::{EmailConfig, EmailTls};
 use super::deliver::Failure;
 use super::message::Notification;
+use crate::web::escape;
 
 pub struct EmailSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -157,12 +158,4 @@ fn html(n: &Notification) -> String {
     }
     out.push_str("</body></html>");
     out
-}
-
-/// HTML-escapes text for the message parts.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -6,5 +6,5 @@ mod chart;
 mod html;
 mod pages;
 
-pub use html::path_segment as encode_segment;
+pub use html::{escape, path_segment as encode_segment};
 pub use pages::router;
