@@ -7,6 +7,11 @@ use super::prefill::{self, Estimate};
 use super::IncidentError;
 use crate::store::Store;
 
+/// How far before an alert's start and after its detection its evidence events are looked for.
+/// Evidence comes from the windows between the two, so a day either side is generous; the margin
+/// only bounds the index range scanned.
+const EVIDENCE_MARGIN_MS: i64 = 86_400_000;
+
 /// The evidence of a set of alerts.
 pub struct Evidence {
     pub estimate: Estimate,
@@ -17,12 +22,15 @@ pub struct Evidence {
 pub async fn evidence(store: &dyn Store, alert_ids: &[String]) -> Result<Evidence, IncidentError> {
     let mut event_ids = Vec::new();
     let mut severities = Vec::new();
+    let (mut since_ms, mut until_ms) = (i64::MAX, i64::MIN);
     for id in alert_ids {
         let alert = store
             .get_alert(id)
             .await?
             .ok_or_else(|| IncidentError::Invalid(format!("alert_ids: no alert `{id}`")))?;
         severities.push(alert.severity.clone());
+        since_ms = since_ms.min(alert.time_ms - EVIDENCE_MARGIN_MS);
+        until_ms = until_ms.max(alert.detected_ms + EVIDENCE_MARGIN_MS);
         // The body is the DESIGN.md alert JSON; `event_ids` are the client ids of its events.
         let body: Value = serde_json::from_str(&alert.body).unwrap_or_default();
         if let Some(ids) = body.get("event_ids").and_then(Value::as_array) {
@@ -31,7 +39,9 @@ pub async fn evidence(store: &dyn Store, alert_ids: &[String]) -> Result<Evidenc
     }
     event_ids.sort();
     event_ids.dedup();
-    let events = store.events_by_event_ids(&event_ids).await?;
+    let events = store
+        .events_by_event_ids(&event_ids, since_ms, until_ms)
+        .await?;
     Ok(Evidence {
         estimate: prefill::estimate(&events),
         max_severity: max_severity(severities.into_iter()),

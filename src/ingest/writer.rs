@@ -107,14 +107,14 @@ async fn commit(
     };
     // Where each job's events went: Some(position in batch) or None for an in-group duplicate.
     let mut placement: Vec<Vec<Option<usize>>> = Vec::with_capacity(jobs.len());
-    let mut seen: HashSet<i64> = HashSet::new();
+    let mut seen: HashSet<(i64, i64)> = HashSet::new();
     let mut new_names: HashSet<String> = HashSet::new();
     let mut replies = Vec::with_capacity(jobs.len());
     for job in jobs {
         replies.push(job.reply);
         let mut places = Vec::with_capacity(job.events.len());
         for e in job.events {
-            if e.eid_hash.is_some_and(|h| !seen.insert(h)) {
+            if e.eid_hash.is_some_and(|h| !seen.insert((e.ts_ms, h))) {
                 places.push(None);
                 continue;
             }
@@ -132,7 +132,10 @@ async fn commit(
         }
         placement.push(places);
     }
-    let outcome = store.append_events(&batch).await;
+    let batch = Arc::new(batch);
+    let outcome = store.append_events(Arc::clone(&batch)).await;
+    // The store has let go of its handle by now, so this takes the batch back without a copy.
+    let batch = Arc::unwrap_or_clone(batch);
     match outcome {
         Ok(appended) => {
             let stored = |i: usize| appended.inserted.get(i).copied().unwrap_or(false);

@@ -44,8 +44,14 @@ pub trait IncidentStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Reminders of one incident's obligations, oldest first.
     async fn reminders_of(&self, incident_id: i64) -> StoreResult<Vec<ReminderRecord>>;
-    /// Stored events with these client event ids (found through the `eid_hash` index).
-    async fn events_by_event_ids(&self, ids: &[String]) -> StoreResult<Vec<StoredEvent>>;
+    /// Stored events with these client event ids and times in `[since_ms, until_ms]` (found
+    /// through the `(ts_ms, eid_hash)` index).
+    async fn events_by_event_ids(
+        &self,
+        ids: &[String],
+        since_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<StoredEvent>>;
 }
 
 macro_rules! impl_incident_store {
@@ -307,14 +313,18 @@ macro_rules! impl_incident_store {
             async fn events_by_event_ids(
                 &self,
                 ids: &[String],
+                since_ms: i64,
+                until_ms: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoredEvent>> {
                 let mut found = Vec::new();
                 // Chunks keep the statement under SQLite's bound-parameter limit.
                 for chunk in ids.chunks(500) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(format!(
-                        "SELECT {} FROM events WHERE eid_hash IN (",
+                        "SELECT {} FROM events WHERE ts_ms BETWEEN ",
                         $crate::store::row::EVENT_COLUMNS
                     ));
+                    q.push_bind(since_ms).push(" AND ").push_bind(until_ms);
+                    q.push(" AND eid_hash IN (");
                     let mut list = q.separated(", ");
                     for id in chunk {
                         list.push_bind($crate::ingest::hash_event_id(id));

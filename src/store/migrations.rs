@@ -26,12 +26,14 @@ pub const SQLITE: &[Migration] = embed!("sqlite":
     (2, "0002_alerts_and_engine_state"),
     (3, "0003_incidents"),
     (4, "0004_alerting"),
+    (5, "0005_event_identity"),
 );
 pub const POSTGRES: &[Migration] = embed!("postgres":
     (1, "0001_events_and_keys"),
     (2, "0002_alerts_and_engine_state"),
     (3, "0003_incidents"),
     (4, "0004_alerting"),
+    (5, "0005_event_identity"),
 );
 
 /// The bookkeeping table, identical on both backends.

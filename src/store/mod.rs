@@ -14,6 +14,7 @@ mod postgres;
 pub(crate) mod row;
 mod shared;
 mod sqlite;
+mod sqlite_appender;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -45,6 +46,12 @@ pub enum StoreError {
     Conflict(String),
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Embedded(#[from] rusqlite::Error),
+    #[error("the SQLite appender thread has stopped")]
+    AppenderStopped,
+    #[error("cannot start the SQLite appender thread: {source}")]
+    Thread { source: std::io::Error },
     #[error("cannot create the database directory {path}: {source}")]
     CreateDir {
         path: String,
@@ -67,9 +74,9 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
 
     /// Stores a group commit in one transaction: whether each event was inserted (`false`: an
-    /// event with the same `event_id` was already stored) and the ids written.
-    /// The caller guarantees no two events of the batch share an `eid_hash`.
-    async fn append_events(&self, batch: &EventBatch) -> StoreResult<Appended>;
+    /// event with the same `event_id` and time was already stored) and the ids written.
+    /// The caller guarantees no two events of the batch share a `(ts_ms, eid_hash)`.
+    async fn append_events(&self, batch: Arc<EventBatch>) -> StoreResult<Appended>;
     /// Names of every actor ever stored.
     async fn known_actors(&self) -> StoreResult<Vec<String>>;
     /// Events with `id > after_id` in id order, at most `limit`.

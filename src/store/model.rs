@@ -59,7 +59,7 @@ pub struct NewActor {
 }
 
 /// One group commit: events of several requests and the actors they introduce.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct EventBatch {
     pub events: Vec<NewEvent>,
     pub new_actors: Vec<NewActor>,

@@ -1,13 +1,14 @@
 //! The PostgreSQL store, for deployments that outgrow one file. Bulk inserts go through
 //! `INSERT ... SELECT FROM UNNEST(arrays)`: one statement and 17 parameters for any batch size.
 
-use super::dedup::IdRange;
+use super::dedup::{IdRange, Returned};
 use super::migrations::{self, Migration};
 use super::model::{actor_type_code, outcome_code, EventBatch};
 use super::{Appended, StoreResult};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const INSERT_EVENTS: &str = "INSERT INTO events (received_ms, eid_hash, event_id, ts_ms, actor, \
     actor_type, actor_group, action, resource, records, bytes, outcome, sensitivity, jurisdictions, \
@@ -15,7 +16,7 @@ const INSERT_EVENTS: &str = "INSERT INTO events (received_ms, eid_hash, event_id
     SELECT $1::bigint, * FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[], \
     $6::smallint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::smallint[], \
     $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) \
-    ON CONFLICT (eid_hash) DO NOTHING RETURNING id, eid_hash";
+    ON CONFLICT (ts_ms, eid_hash) DO NOTHING RETURNING id, ts_ms, eid_hash";
 
 pub struct PgStore {
     pool: PgPool,
@@ -32,7 +33,7 @@ impl PgStore {
         batch: &EventBatch,
         indices: &[usize],
         with_hash: bool,
-    ) -> StoreResult<Vec<(i64, Option<i64>)>> {
+    ) -> StoreResult<Vec<Returned>> {
         let rows: Vec<_> = indices.iter().map(|&i| &batch.events[i]).collect();
         let col = |f: fn(&super::NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
             rows.iter().map(|e| f(e)).collect()
@@ -71,7 +72,13 @@ impl PgStore {
             .await?;
         Ok(returned
             .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .map(|r| {
+                Ok(Returned {
+                    id: r.try_get(0)?,
+                    ts_ms: r.try_get(1)?,
+                    eid_hash: r.try_get(2)?,
+                })
+            })
             .collect::<Result<_, sqlx::Error>>()?)
     }
 }
@@ -87,7 +94,8 @@ impl PgStore {
         apply(&self.pool, migrations::POSTGRES).await
     }
 
-    async fn append(&self, batch: &EventBatch) -> StoreResult<Appended> {
+    async fn append(&self, batch: Arc<EventBatch>) -> StoreResult<Appended> {
+        let batch = &*batch;
         let mut tx = self.pool.begin().await?;
         let all: Vec<usize> = (0..batch.events.len()).collect();
         let returned = Self::insert_events(&mut tx, batch, &all, true).await?;
@@ -95,19 +103,19 @@ impl PgStore {
         let resolution = super::dedup::resolve_conflicts(batch, &returned);
         let mut flags = resolution.flags;
         if !resolution.check.is_empty() {
-            let hashes: Vec<Option<i64>> = resolution
-                .check
-                .iter()
-                .map(|&i| batch.events[i].eid_hash)
-                .collect();
-            let stored: HashMap<i64, Option<String>> =
-                sqlx::query("SELECT eid_hash, event_id FROM events WHERE eid_hash = ANY($1)")
-                    .bind(hashes)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                    .collect::<Result<_, sqlx::Error>>()?;
+            let checked = resolution.check.iter().map(|&i| &batch.events[i]);
+            let stored: HashMap<(i64, i64), Option<String>> = sqlx::query(
+                "SELECT e.ts_ms, e.eid_hash, e.event_id FROM events e \
+                 JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(ts_ms, eid_hash) \
+                 ON e.ts_ms = k.ts_ms AND e.eid_hash = k.eid_hash",
+            )
+            .bind(checked.clone().map(|e| e.ts_ms).collect::<Vec<_>>())
+            .bind(checked.map(|e| e.eid_hash).collect::<Vec<_>>())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
             let collided = super::dedup::differing(batch, &resolution.check, &stored);
             if !collided.is_empty() {
                 ids.extend(&Self::insert_events(&mut tx, batch, &collided, false).await?);

@@ -21,7 +21,7 @@ macro_rules! impl_store {
 
             async fn append_events(
                 &self,
-                batch: &$crate::store::EventBatch,
+                batch: std::sync::Arc<$crate::store::EventBatch>,
             ) -> $crate::store::StoreResult<$crate::store::Appended> {
                 self.append(batch).await
             }

@@ -53,8 +53,9 @@ pub async fn alert_with_events(app: &TestApp, alert_id: &str, n: usize) {
         detector: "volume".into(),
         severity: "high".into(),
         score: 90.0,
-        time_ms: 1_700_000_000_000,
-        detected_ms: 1_700_000_000_000,
+        // When the helper's events happened (2026-11-29T10:00:00Z): evidence is looked up near it.
+        time_ms: 1_795_946_400_000,
+        detected_ms: 1_795_946_400_000,
         status: "firing".into(),
         summary: "bulk read".into(),
         body: body.to_string(),
