@@ -141,6 +141,7 @@ mod tests {
             observed: 25.0 * 4.0 * ratio,
             expected: 100.0,
             var: 25.0 * 16.0 * 1.2,
+            ..SizeAcc::default()
         }
     }
 

@@ -119,7 +119,18 @@ pub struct SizeAcc {
     pub observed: f64,
     pub expected: f64,
     pub var: f64,
+    /// Sum of the accesses' standardised log-sizes (each within +-`MAX_ACCESS_Z`) and their count:
+    /// the same accesses on the scale where sizes are roughly normal, so that one huge access does
+    /// not outweigh many moderately raised ones (the linear sum is dominated by its largest term).
+    #[serde(default)]
+    pub z_sum: f64,
+    #[serde(default)]
+    pub z_n: f64,
 }
+
+/// Bound on one access's standardised log-size: real size distributions have heavier tails than
+/// the log-normal, and one access must not make a day on its own.
+const MAX_ACCESS_Z: f64 = 4.0;
 
 impl SizeAcc {
     /// Adds another span's accesses (a window's into its day's).
@@ -127,6 +138,14 @@ impl SizeAcc {
         self.observed += other.observed;
         self.expected += other.expected;
         self.var += other.var;
+        self.z_sum += other.z_sum;
+        self.z_n += other.z_n;
+    }
+
+    /// Mean standardised log-size times the square root of the count: standard normal when the
+    /// accesses are of their usual sizes; `None` without references.
+    pub fn log_z(&self) -> Option<f64> {
+        (self.z_n > 0.0).then(|| self.z_sum / self.z_n.sqrt())
     }
 
     /// `ln P(sum >= observed)` and observed/expected; `None` when no access had a reference.
@@ -173,6 +192,9 @@ pub fn observe(
         acc.observed += x;
         acc.expected += e;
         acc.var += v;
+        let sd = f64::from(m.var).max(MIN_LOG_VAR).sqrt();
+        acc.z_sum += ((x.ln_1p() - f64::from(m.mean)) / sd).clamp(-MAX_ACCESS_Z, MAX_ACCESS_Z);
+        acc.z_n += 1.0;
     }
     let lx = x.ln_1p();
     own.learn(hash, lx);
@@ -240,6 +262,28 @@ mod tests {
         let mut acc = SizeAcc::default();
         observe(&mut acc, &mut own, Some(&mut group), 3, 5000, true);
         assert!(acc.check().is_some_and(|(_, r)| r > 100.0));
+    }
+
+    #[test]
+    fn many_moderately_larger_accesses_outweigh_one_huge_one_on_the_log_scale() {
+        let sizes = [8, 12, 5, 20, 10, 9, 15, 7, 11, 6, 10, 9];
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 2, &sizes);
+        let mut one_huge = SizeAcc::default();
+        observe(&mut one_huge, &mut own.clone(), None, 2, 100_000, false);
+        for _ in 0..9 {
+            observe(&mut one_huge, &mut own.clone(), None, 2, 10, false);
+        }
+        let mut steady = SizeAcc::default();
+        for _ in 0..10 {
+            observe(&mut steady, &mut own.clone(), None, 2, 40, false);
+        }
+        let (huge, raised) = (
+            one_huge.log_z().unwrap_or(0.0),
+            steady.log_z().unwrap_or(0.0),
+        );
+        assert!(huge < 2.0, "{huge}");
+        assert!(raised > 3.0, "{raised}");
     }
 
     #[test]
