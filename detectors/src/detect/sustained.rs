@@ -240,7 +240,7 @@ const MAX_SIZE_Z: f64 = 4.0;
 
 /// Stouffer's combination of two standard normal scores with correlation `TOTAL_SIZE_CORRELATION`:
 /// the sum's standard deviation is `sqrt(2 + 2 rho)`, not `sqrt(2)`, or shared evidence counts twice.
-fn stouffer_correlated(a: f64, b: f64) -> f64 {
+pub(crate) fn stouffer_correlated(a: f64, b: f64) -> f64 {
     (a + b) / (2.0 + 2.0 * TOTAL_SIZE_CORRELATION).sqrt()
 }
 

@@ -126,10 +126,15 @@ impl Pipeline {
             && !c.learning
             && !g.solo
             && young_days < cfg.peer.young_days
-            && a.peer_day != day
+            && a.peer_day == i64::MIN
         {
             let today = a.day_records as f64;
-            if let Some(p) = peer::check(today, &g.daily, factor, &a.day_size, &cfg.peer)
+            let members = peer::MemberDays {
+                raw: &g.daily,
+                between: &g.member_level,
+                within: &g.member_var,
+            };
+            if let Some(p) = peer::check(today, members, factor, &a.day_size, &a.young, &cfg.peer)
                 .filter(|p| p.alone && p.ln_p <= ln_report)
             {
                 a.peer_day = day;
