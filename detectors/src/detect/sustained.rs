@@ -350,6 +350,7 @@ mod tests {
             var: 100.0 * n,
             z_sum: z * n,
             z_n: n,
+            ..SizeAcc::default()
         }
     }
 

@@ -27,6 +27,8 @@ pub(crate) struct ClosedWindow {
     pub(super) bytes: u64,
     /// Access sizes against their resources, and the access-count evidence `(ln p, ratio)`.
     pub(super) size: SizeAcc,
+    /// This window and the previous one together, when they are consecutive: records and sizes.
+    pub(super) pair: Option<(u64, SizeAcc)>,
     pub(super) events: Option<(f64, f64)>,
     pub(super) rec_model: Option<Model>,
     pub(super) bytes_model: Option<Model>,
@@ -103,6 +105,13 @@ impl Pipeline {
         let events_model = volume::events_model(&a.volume, peers.map(|p| &p.volume), &cfg.volume);
         let events = events_model.map(|m| m.screen(a.win.events as f64, 1.0, z_report));
         let size = a.win.size;
+        let (prev_start, prev_records, prev_size) = a.prev_size;
+        let size_pair = (prev_start == start - w).then(|| {
+            let mut s = prev_size;
+            s.add(&size);
+            (prev_records + records, s)
+        });
+        a.prev_size = (start, records, size);
         let maybe = |m: Option<Model>, x: u64| {
             m.is_some_and(|m| m.screen(x as f64, 1.0, z_report).0 <= ln_report)
         };
@@ -265,6 +274,7 @@ impl Pipeline {
             records,
             bytes,
             size,
+            pair: size_pair,
             events,
             rec_model,
             bytes_model,

@@ -103,6 +103,7 @@ impl Pipeline {
                 rec_model: c.rec_model,
                 bytes_model: c.bytes_model,
                 size: c.size,
+                pair: c.pair,
                 events: c.events,
                 daily: typical_day(a, g.peers(), c.start_ms, cfg),
             };

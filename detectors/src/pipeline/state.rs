@@ -37,6 +37,10 @@ pub(crate) struct ActorState {
     pub young: YoungRecord,
     /// The previous window's start and denied count (bursts straddle windows).
     pub prev_denied: (i64, u64),
+    /// The previous window's start, records and access sizes (an export in a few goes straddles
+    /// windows too).
+    #[serde(default)]
+    pub prev_size: (i64, u64, SizeAcc),
     /// Records read today from origins new to the actor.
     pub origin_today: u64,
     /// Records read today at hours unusual for the actor, and the day the time-of-day check reported.
@@ -68,6 +72,7 @@ impl ActorState {
             peer_day: i64::MIN,
             young: YoungRecord::default(),
             prev_denied: (i64::MIN, 0),
+            prev_size: (i64::MIN, 0, SizeAcc::default()),
             origin_today: 0,
             odd_records: 0,
             odd_day: i64::MIN,
