@@ -185,9 +185,10 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
+            let share = time_of_day::required_share(a.hours.depth(hour), &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
-                && odd >= cfg.time_of_day.min_daily_fraction * typical_day;
+                && odd >= share * typical_day;
             if alone || vol_maybe {
                 if alone {
                     a.odd_day = day;
