@@ -233,13 +233,14 @@ impl Pipeline {
                 records: o.records,
                 events: o.events,
                 today: a.origin_today,
-                hourly: a
-                    .volume
-                    .all
-                    .records
-                    .n
-                    .gt(&3.0)
-                    .then(|| f64::from(a.volume.all.records.mean) * per_hour),
+                hourly: usual_hour(a, peers, start, cfg).or_else(|| {
+                    a.volume
+                        .all
+                        .records
+                        .n
+                        .gt(&3.0)
+                        .then(|| f64::from(a.volume.all.records.mean) * per_hour)
+                }),
             };
             findings.push(origin::finding(&ctx, &o, &cfg.origin));
         }
@@ -303,4 +304,15 @@ pub(super) fn typical_day(
             .filter(|p| p.daily.n >= cfg.peer.min_member_days)
             .map(|p| f64::from(p.daily.mean))
     })
+}
+
+/// Records the actor reads in a usual active hour: a typical day over the hours it is usually
+/// active. The mean of active windows times twelve overstates it for an actor that is active in
+/// only some of an hour's windows (a service calling every ten minutes).
+fn usual_hour(a: &ActorState, peers: Option<&GroupState>, t: i64, cfg: &Config) -> Option<f64> {
+    let hours: f32 = a.hours.share.iter().sum();
+    (a.hours.days >= 3.0)
+        .then_some(())
+        .and(typical_day(a, peers, t, cfg))
+        .map(|d| d / f64::from(hours.max(1.0)))
 }
