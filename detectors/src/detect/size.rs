@@ -5,9 +5,11 @@
 //! resource*: a query on a fact table returns thousands of rows every time, an export of 7,500 rows
 //! from a CRM table whose reads return ten is not ordinary. Each actor keeps the log-size of its eight
 //! most used resources (bounded), each group a bounded table of its members' resources (the prior for
-//! a resource new to the actor). A window sums, over the accesses that have a reference, observed
-//! records against the expected ones (log-normal mean and variance), and the tail of that sum is the
-//! size evidence the volume detector requires before it alerts on its own.
+//! a resource new to the actor). Each access with a reference is judged against its resource on the
+//! log scale (Student's t, the spread pooled with a prior), and a window keeps its few most surprising
+//! accesses: how rare they are among the window's accesses is the size evidence the volume detector
+//! requires before it alerts on its own. Sizes are heavy-tailed, so a sum of records would be ruled by
+//! its single largest access, and one ordinary far-tail query among thousands would look like an export.
 
 use std::collections::HashMap;
 
