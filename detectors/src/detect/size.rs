@@ -5,16 +5,20 @@
 //! resource*: a query on a fact table returns thousands of rows every time, an export of 7,500 rows
 //! from a CRM table whose reads return ten is not ordinary. Each actor keeps the log-size of its eight
 //! most used resources (bounded), each group a bounded table of its members' resources (the prior for
-//! a resource new to the actor). A window sums, over the accesses that have a reference, observed
-//! records against the expected ones (log-normal mean and variance), and the tail of that sum is the
-//! size evidence the volume detector requires before it alerts on its own.
+//! a resource new to the actor). Each access with a reference is judged against its resource on the
+//! log scale (Student's t, the spread pooled with a prior), and a window keeps its few most surprising
+//! accesses: how rare they are among the window's accesses is the size evidence the volume detector
+//! requires before it alerts on its own. Sizes are heavy-tailed, so a sum of records would be ruled by
+//! its single largest access, and one ordinary far-tail query among thousands would look like an export.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use statrs::function::gamma::ln_gamma;
+
 use crate::hash::FxBuild;
-use crate::stats::Moments;
+use crate::stats::{ln_t_sf, Moments};
 
 /// Resources whose access size an actor remembers.
 const ACTOR_RESOURCES: usize = 8;
@@ -119,7 +123,30 @@ pub struct SizeAcc {
     pub observed: f64,
     pub expected: f64,
     pub var: f64,
+    /// Sum of the accesses' standardised log-sizes (each within +-`MAX_ACCESS_Z`) and their count:
+    /// the same accesses on the scale where sizes are roughly normal, so that one huge access does
+    /// not outweigh many moderately raised ones (the linear sum is dominated by its largest term).
+    #[serde(default)]
+    pub z_sum: f64,
+    #[serde(default)]
+    pub z_n: f64,
+    /// `ln p` of the most surprising accesses, smallest first (`0`: none): each access's log-size
+    /// against its resource under Student's t (the learned spread is itself an estimate, and the
+    /// fewer accesses it rests on, the heavier the tail).
+    #[serde(default)]
+    pub rare: [f32; RARE],
 }
+
+/// Most surprising accesses remembered: a bulk read comes in one to a few goes.
+const RARE: usize = 3;
+/// Weight, in accesses, of the prior spread a resource's own spread is pooled with.
+const PRIOR_SPREAD_N: f64 = 30.0;
+/// Accesses within this many spreads of their resource's mean are not worth a tail probability.
+const RARE_Z: f64 = 2.0;
+
+/// Bound on one access's standardised log-size: real size distributions have heavier tails than
+/// the log-normal, and one access must not make a day on its own.
+const MAX_ACCESS_Z: f64 = 4.0;
 
 impl SizeAcc {
     /// Adds another span's accesses (a window's into its day's).
@@ -127,18 +154,54 @@ impl SizeAcc {
         self.observed += other.observed;
         self.expected += other.expected;
         self.var += other.var;
+        self.z_sum += other.z_sum;
+        self.z_n += other.z_n;
+        for &lp in other.rare.iter().take_while(|lp| **lp < 0.0) {
+            self.note_rare(lp);
+        }
     }
 
-    /// `ln P(sum >= observed)` and observed/expected; `None` when no access had a reference.
+    /// Keeps `ln_p` among the `RARE` smallest.
+    fn note_rare(&mut self, ln_p: f32) {
+        let Some(i) = self.rare.iter().position(|&r| ln_p < r) else {
+            return;
+        };
+        self.rare.copy_within(i..RARE - 1, i + 1);
+        self.rare[i] = ln_p;
+    }
+
+    /// `ln p` that the most surprising accesses are this rare among the window's `z_n` accesses:
+    /// for each `k`, the union bound `C(n, k) p_(k)^k` on `k` of `n` accesses reaching the `k`-th
+    /// smallest p, the best `k` taken (and paid for). Sizes are heavy-tailed, so a sum of records is
+    /// ruled by its largest access; judging each access against its own resource and counting how
+    /// many accesses were tried keeps the one far-tail query among hundreds ordinary, while an
+    /// export in one to three goes, each far beyond its resource, is not.
+    fn rare_ln_p(&self) -> f64 {
+        let n = self.z_n.max(RARE as f64);
+        let best = self
+            .rare
+            .iter()
+            .take_while(|lp| **lp < 0.0)
+            .enumerate()
+            .map(|(i, &lp)| {
+                let k = (i + 1) as f64;
+                let ln_choose = ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0);
+                ln_choose + k * f64::from(lp)
+            })
+            .fold(0.0, f64::min);
+        (best + (RARE as f64).ln()).min(0.0)
+    }
+
+    /// Mean standardised log-size times the square root of the count: standard normal when the
+    /// accesses are of their usual sizes; `None` without references.
+    pub fn log_z(&self) -> Option<f64> {
+        (self.z_n > 0.0).then(|| self.z_sum / self.z_n.sqrt())
+    }
+
+    /// `ln p` of the most surprising accesses (see `rare_ln_p`) and observed/expected records;
+    /// `None` when no access had a reference.
     pub fn check(&self) -> Option<(f64, f64)> {
-        (self.expected > 0.0).then(|| {
-            let ln_p = crate::stats::ln_count_sf(
-                self.observed,
-                self.expected.max(1.0),
-                self.var.max(self.expected),
-            );
-            (ln_p, self.observed / self.expected.max(1.0))
-        })
+        (self.expected > 0.0).then(|| (self.rare_ln_p(), self.observed / self.expected.max(1.0)))
     }
 }
 
@@ -173,6 +236,22 @@ pub fn observe(
         acc.observed += x;
         acc.expected += e;
         acc.var += v;
+        let var = f64::from(m.var).max(MIN_LOG_VAR);
+        let d = x.ln_1p() - f64::from(m.mean);
+        acc.z_sum += (d / var.sqrt()).clamp(-MAX_ACCESS_Z, MAX_ACCESS_Z);
+        acc.z_n += 1.0;
+        if d > RARE_Z * var.sqrt() {
+            // Predictive spread of one more access: the resource's sample variance pooled with a
+            // prior (the group's spread for it, else its own) worth `PRIOR_SPREAD_N` accesses, and
+            // the uncertain mean. A spread learned from a dozen accesses is itself uncertain; the
+            // prior keeps it from making every large access either certain or hopeless.
+            let n = f64::from(m.n);
+            let prior = from_group().map_or(var, |g| f64::from(g.var).max(MIN_LOG_VAR));
+            let nu = n - 1.0 + PRIOR_SPREAD_N;
+            let pooled = (var * n + prior * PRIOR_SPREAD_N) / nu;
+            let s = (pooled * (1.0 + 1.0 / n)).sqrt();
+            acc.note_rare(ln_t_sf(d / s, nu) as f32);
+        }
     }
     let lx = x.ln_1p();
     own.learn(hash, lx);
@@ -240,6 +319,81 @@ mod tests {
         let mut acc = SizeAcc::default();
         observe(&mut acc, &mut own, Some(&mut group), 3, 5000, true);
         assert!(acc.check().is_some_and(|(_, r)| r > 100.0));
+    }
+
+    #[test]
+    fn many_moderately_larger_accesses_outweigh_one_huge_one_on_the_log_scale() {
+        let sizes = [8, 12, 5, 20, 10, 9, 15, 7, 11, 6, 10, 9];
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 2, &sizes);
+        let mut one_huge = SizeAcc::default();
+        observe(&mut one_huge, &mut own.clone(), None, 2, 100_000, false);
+        for _ in 0..9 {
+            observe(&mut one_huge, &mut own.clone(), None, 2, 10, false);
+        }
+        let mut steady = SizeAcc::default();
+        for _ in 0..10 {
+            observe(&mut steady, &mut own.clone(), None, 2, 40, false);
+        }
+        let (huge, raised) = (
+            one_huge.log_z().unwrap_or(0.0),
+            steady.log_z().unwrap_or(0.0),
+        );
+        assert!(huge < 2.0, "{huge}");
+        assert!(raised > 3.0, "{raised}");
+    }
+
+    /// Log-normal sizes around `median` (log spread about 0.9), deterministic.
+    fn spread_sizes(median: f64, n: usize) -> Vec<u64> {
+        let z: [f64; 10] = [-1.5, -0.8, -0.3, 0.0, 0.3, 0.8, 1.5, -1.0, 1.0, 0.0];
+        (0..n)
+            .map(|i| (median * (0.9 * z[i % z.len()]).exp()).round() as u64)
+            .collect()
+    }
+
+    #[test]
+    fn one_far_tail_query_in_a_window_of_ordinary_ones_is_not_proof() {
+        // 30x the median is about four spreads out: it happens among thousands of accesses.
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 4, &spread_sizes(140.0, 60));
+        let mut acc = SizeAcc::default();
+        for &x in &[120, 4300, 90, 200] {
+            observe(&mut acc, &mut own, Some(&mut group), 4, x, false);
+        }
+        let (lp, ratio) = acc.check().unwrap_or((0.0, 0.0));
+        assert!(ratio > 5.0, "linear ratio alone would pass: {ratio}");
+        assert!(lp > (1e-6f64).ln(), "{lp}");
+    }
+
+    #[test]
+    fn an_export_in_three_goes_each_far_beyond_the_resource_is_proof() {
+        let (mut own, mut group) = (ActorSizes::default(), GroupSizes::default());
+        history(&mut own, &mut group, 5, &spread_sizes(140.0, 60));
+        let mut acc = SizeAcc::default();
+        for &x in &[5000, 5000, 5000] {
+            observe(&mut acc, &mut own, Some(&mut group), 5, x, false);
+        }
+        let (lp, _) = acc.check().unwrap_or((0.0, 0.0));
+        assert!(lp < (1e-6f64).ln(), "{lp}");
+    }
+
+    #[test]
+    fn a_spread_learned_from_few_accesses_is_trusted_less() {
+        let few = spread_sizes(140.0, 10);
+        let many = spread_sizes(140.0, 60);
+        let tail = |sizes: &[u64]| {
+            let mut own = ActorSizes::default();
+            history(&mut own, &mut GroupSizes::default(), 6, sizes);
+            let mut acc = SizeAcc::default();
+            observe(&mut acc, &mut own, None, 6, 5000, false);
+            acc.check().map_or(0.0, |c| c.0)
+        };
+        assert!(
+            tail(&few) > tail(&many) + 0.5,
+            "{} {}",
+            tail(&few),
+            tail(&many)
+        );
     }
 
     #[test]

@@ -33,6 +33,13 @@ pub struct TimeOfDayConfig {
     pub min_daily_fraction: f64,
     /// ... and at least this many records.
     pub min_records: u64,
+    /// Hours at least this far (circularly) from the centre of the actor's usual day are its night,
+    /// where `min_daily_fraction` applies. Closer to the usual day (a late evening, an early
+    /// morning just beyond the band), each hour multiplies the share of a day required by
+    /// `evening_factor`: a session a few hours past the usual end is a late session more often
+    /// than not.
+    pub night_hours: f64,
+    pub evening_factor: f64,
 }
 
 impl Default for TimeOfDayConfig {
@@ -44,7 +51,9 @@ impl Default for TimeOfDayConfig {
             band_hours: 3,
             max_fraction: 0.05,
             min_daily_fraction: 0.75,
-            min_records: 100,
+            min_records: 30,
+            night_hours: 9.0,
+            evening_factor: 4.0,
         }
     }
 }
@@ -52,6 +61,18 @@ impl Default for TimeOfDayConfig {
 impl TimeOfDayConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         positive("time_of_day.memory_days", f64::from(self.memory_days))?;
+        if !(0.0..=12.0).contains(&self.night_hours) {
+            return Err(ConfigError::new(
+                "time_of_day.night_hours",
+                "must be within 0..12 (hours from the centre of the day)",
+            ));
+        }
+        if self.evening_factor.is_nan() || self.evening_factor < 1.0 {
+            return Err(ConfigError::new(
+                "time_of_day.evening_factor",
+                "must be at least 1",
+            ));
+        }
         positive("time_of_day.max_fraction", f64::from(self.max_fraction))
     }
 }
@@ -78,6 +99,26 @@ impl HourProfile {
         self.share.get(hour % 24).copied().unwrap_or(0.0)
     }
 
+    /// Circular distance, in hours (0-12), from the centre of the actor's day (the circular mean
+    /// of its hourly shares) to `hour`; `None` without activity. Works across midnight UTC.
+    pub fn depth(&self, hour: usize) -> Option<f64> {
+        let w = std::f64::consts::TAU / 24.0;
+        let (s, c) = self
+            .share
+            .iter()
+            .enumerate()
+            .fold((0.0, 0.0), |(s, c), (h, &x)| {
+                let a = w * h as f64;
+                (s + f64::from(x) * a.sin(), c + f64::from(x) * a.cos())
+            });
+        if s.hypot(c) < 1e-9 {
+            return None;
+        }
+        let centre = s.atan2(c) / w;
+        let d = (hour as f64 - centre).rem_euclid(24.0);
+        Some(d.min(24.0 - d))
+    }
+
     /// Summed share of the hours within `half` of `hour`.
     fn band(&self, hour: usize, half: usize) -> f32 {
         let half = half.min(11);
@@ -94,6 +135,13 @@ pub fn check(hour: usize, own: &HourProfile, cfg: &TimeOfDayConfig) -> Option<f6
     }
     let seen = f64::from(own.band(hour, cfg.band_hours) * own.days);
     Some(((seen + 0.5) / (f64::from(own.days) + 1.0)).ln())
+}
+
+/// Share of a typical day that reading at an unusual hour `depth` hours from the centre of the
+/// actor's day must reach to alert alone (see `night_hours`).
+pub fn required_share(depth: Option<f64>, cfg: &TimeOfDayConfig) -> f64 {
+    let short = depth.map_or(0.0, |d| (cfg.night_hours - d).max(0.0));
+    cfg.min_daily_fraction * cfg.evening_factor.powf(short)
 }
 
 /// Reading at unusual hours today: how much, against a typical whole day.
@@ -168,6 +216,42 @@ mod tests {
     #[test]
     fn an_evening_just_after_the_usual_end_is_not_unusual() {
         assert!(check(19, &office_hours(30, 0), &TimeOfDayConfig::default()).is_none());
+    }
+
+    #[test]
+    fn three_am_is_deep_in_the_night_and_a_late_evening_is_not() {
+        let p = office_hours(30, 0);
+        let cfg = TimeOfDayConfig::default();
+        assert!(
+            p.depth(3).is_some_and(|d| d >= cfg.night_hours),
+            "{:?}",
+            p.depth(3)
+        );
+        assert!(
+            p.depth(21).is_some_and(|d| d < cfg.night_hours),
+            "{:?}",
+            p.depth(21)
+        );
+    }
+
+    #[test]
+    fn a_day_read_at_three_am_alerts_alone_while_a_late_evening_needs_several() {
+        let p = office_hours(30, 0);
+        let cfg = TimeOfDayConfig::default();
+        let night = required_share(p.depth(3), &cfg);
+        let evening = required_share(p.depth(21), &cfg);
+        assert!(night <= cfg.min_daily_fraction, "{night}");
+        assert!(evening >= 3.0, "{evening}");
+    }
+
+    #[test]
+    fn the_night_of_a_team_working_across_midnight_utc_is_found() {
+        let mut p = HourProfile::default();
+        for _ in 0..30 {
+            p.learn_day((0..5).chain(20..24).fold(0u32, |m, h| m | (1 << h)), 60.0);
+        }
+        assert!(p.depth(12).is_some_and(|d| d > 11.0), "{:?}", p.depth(12));
+        assert!(p.depth(1).is_some_and(|d| d < 3.0), "{:?}", p.depth(1));
     }
 
     #[test]

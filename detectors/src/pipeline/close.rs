@@ -27,6 +27,8 @@ pub(crate) struct ClosedWindow {
     pub(super) bytes: u64,
     /// Access sizes against their resources, and the access-count evidence `(ln p, ratio)`.
     pub(super) size: SizeAcc,
+    /// This window and the previous one together, when they are consecutive: records and sizes.
+    pub(super) pair: Option<(u64, SizeAcc)>,
     pub(super) events: Option<(f64, f64)>,
     pub(super) rec_model: Option<Model>,
     pub(super) bytes_model: Option<Model>,
@@ -103,6 +105,13 @@ impl Pipeline {
         let events_model = volume::events_model(&a.volume, peers.map(|p| &p.volume), &cfg.volume);
         let events = events_model.map(|m| m.screen(a.win.events as f64, 1.0, z_report));
         let size = a.win.size;
+        let (prev_start, prev_records, prev_size) = a.prev_size;
+        let size_pair = (prev_start == start - w).then(|| {
+            let mut s = prev_size;
+            s.add(&size);
+            (prev_records + records, s)
+        });
+        a.prev_size = (start, records, size);
         let maybe = |m: Option<Model>, x: u64| {
             m.is_some_and(|m| m.screen(x as f64, 1.0, z_report).0 <= ln_report)
         };
@@ -176,9 +185,10 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
+            let share = time_of_day::required_share(a.hours.depth(hour), &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
-                && odd >= cfg.time_of_day.min_daily_fraction * typical_day;
+                && odd >= share * typical_day;
             if alone || vol_maybe {
                 if alone {
                     a.odd_day = day;
@@ -223,13 +233,14 @@ impl Pipeline {
                 records: o.records,
                 events: o.events,
                 today: a.origin_today,
-                hourly: a
-                    .volume
-                    .all
-                    .records
-                    .n
-                    .gt(&3.0)
-                    .then(|| f64::from(a.volume.all.records.mean) * per_hour),
+                hourly: usual_hour(a, peers, start, cfg).or_else(|| {
+                    a.volume
+                        .all
+                        .records
+                        .n
+                        .gt(&3.0)
+                        .then(|| f64::from(a.volume.all.records.mean) * per_hour)
+                }),
             };
             findings.push(origin::finding(&ctx, &o, &cfg.origin));
         }
@@ -265,6 +276,7 @@ impl Pipeline {
             records,
             bytes,
             size,
+            pair: size_pair,
             events,
             rec_model,
             bytes_model,
@@ -292,4 +304,15 @@ pub(super) fn typical_day(
             .filter(|p| p.daily.n >= cfg.peer.min_member_days)
             .map(|p| f64::from(p.daily.mean))
     })
+}
+
+/// Records the actor reads in a usual active hour: a typical day over the hours it is usually
+/// active. The mean of active windows times twelve overstates it for an actor that is active in
+/// only some of an hour's windows (a service calling every ten minutes).
+fn usual_hour(a: &ActorState, peers: Option<&GroupState>, t: i64, cfg: &Config) -> Option<f64> {
+    let hours: f32 = a.hours.share.iter().sum();
+    (a.hours.days >= 3.0)
+        .then_some(())
+        .and(typical_day(a, peers, t, cfg))
+        .map(|d| d / f64::from(hours.max(1.0)))
 }

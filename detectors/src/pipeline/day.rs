@@ -93,6 +93,15 @@ impl Pipeline {
         };
         a.hours.learn_day(a.day_hours, cfg.time_of_day.memory_days);
         if !g.solo {
+            if day_start - a.first_ms < i64::from(cfg.peer.young_days) * DAY_MS {
+                a.young.close_day(records, factor, &size);
+            } else if !weekend && a.sustained.weekday.n >= cfg.sustained_volume.min_days {
+                let own = &a.sustained.weekday;
+                g.member_level
+                    .update(f64::from(own.mean), cfg.peer.memory_member_days);
+                g.member_var
+                    .update(f64::from(own.var), cfg.peer.memory_member_days);
+            }
             let x = records / factor;
             let cap = if g.daily.n >= 10.0 {
                 f64::from(g.daily.mean) + 4.0 * f64::from(g.daily.var).sqrt()

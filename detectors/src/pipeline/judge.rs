@@ -103,6 +103,7 @@ impl Pipeline {
                 rec_model: c.rec_model,
                 bytes_model: c.bytes_model,
                 size: c.size,
+                pair: c.pair,
                 events: c.events,
                 daily: typical_day(a, g.peers(), c.start_ms, cfg),
             };
@@ -126,10 +127,15 @@ impl Pipeline {
             && !c.learning
             && !g.solo
             && young_days < cfg.peer.young_days
-            && a.peer_day != day
+            && a.peer_day == i64::MIN
         {
             let today = a.day_records as f64;
-            if let Some(p) = peer::check(today, &g.daily, factor, &a.day_size, &cfg.peer)
+            let members = peer::MemberDays {
+                raw: &g.daily,
+                between: &g.member_level,
+                within: &g.member_var,
+            };
+            if let Some(p) = peer::check(today, members, factor, &a.day_size, &a.young, &cfg.peer)
                 .filter(|p| p.alone && p.ln_p <= ln_report)
             {
                 a.peer_day = day;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::window::WindowAcc;
 use crate::detect::origin::OriginState;
+use crate::detect::peer::YoungRecord;
 use crate::detect::population::ShiftState;
 use crate::detect::size::{ActorSizes, GroupSizes, SizeAcc};
 use crate::detect::sustained::SustainedState;
@@ -29,10 +30,17 @@ pub(crate) struct ActorState {
     pub day_hours: u32,
     /// Today's access sizes against their resources.
     pub day_size: SizeAcc,
-    /// Day on which the peer check last reported (one report per day).
+    /// Day on which the peer check reported (`i64::MIN`: never; it reports once per young actor).
     pub peer_day: i64,
+    /// While young: its whole days and access sizes against its peers'.
+    #[serde(default)]
+    pub young: YoungRecord,
     /// The previous window's start and denied count (bursts straddle windows).
     pub prev_denied: (i64, u64),
+    /// The previous window's start, records and access sizes (an export in a few goes straddles
+    /// windows too).
+    #[serde(default)]
+    pub prev_size: (i64, u64, SizeAcc),
     /// Records read today from origins new to the actor.
     pub origin_today: u64,
     /// Records read today at hours unusual for the actor, and the day the time-of-day check reported.
@@ -62,7 +70,9 @@ impl ActorState {
             day_hours: 0,
             day_size: SizeAcc::default(),
             peer_day: i64::MIN,
+            young: YoungRecord::default(),
             prev_denied: (i64::MIN, 0),
+            prev_size: (i64::MIN, 0, SizeAcc::default()),
             origin_today: 0,
             odd_records: 0,
             odd_day: i64::MIN,
@@ -100,6 +110,12 @@ pub(crate) struct GroupState {
     pub sizes: GroupSizes,
     /// Members' daily totals (one observation per active member-day).
     pub daily: Moments,
+    /// Established members' typical log weekday totals (one observation per member-day: the spread
+    /// between people) and their day-to-day log variances (`mean`: the spread within a person).
+    #[serde(default)]
+    pub member_level: Moments,
+    #[serde(default)]
+    pub member_var: Moments,
     pub breadth: Moments,
     pub known: RecentMap,
     /// Members active per window, per seasonal slot (only windows with any member active).
@@ -116,6 +132,8 @@ impl GroupState {
             volume: VolumeState::default(),
             sizes: GroupSizes::default(),
             daily: Moments::default(),
+            member_level: Moments::default(),
+            member_var: Moments::default(),
             breadth: Moments::default(),
             known: RecentMap::default(),
             activity: vec![Moments::default(); SLOTS],

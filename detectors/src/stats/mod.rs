@@ -6,4 +6,4 @@ pub mod sketch;
 pub mod tail;
 
 pub use moments::Moments;
-pub use tail::{fisher_ln_sf, ln_count_sf, ln_normal_sf, upper_quantile, z_for_p};
+pub use tail::{fisher_ln_sf, ln_count_sf, ln_normal_sf, ln_t_sf, upper_quantile, z_for_p};

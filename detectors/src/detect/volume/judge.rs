@@ -6,6 +6,7 @@ use crate::explain::{count, duration, ratio};
 use crate::finding::{Context, Facts, Family, Finding};
 use crate::stats::fisher_ln_sf;
 use crate::timefmt::format_utc;
+use std::f64::consts::LN_2;
 
 /// What the volume check found in a window.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,6 +30,8 @@ pub(crate) struct WindowVolume {
     pub rec_model: Option<Model>,
     pub bytes_model: Option<Model>,
     pub size: SizeAcc,
+    /// Records and sizes of this window with the previous one, when consecutive.
+    pub pair: Option<(u64, SizeAcc)>,
     pub events: Option<(f64, f64)>,
     /// Typical whole-day records, when known.
     pub daily: Option<f64>,
@@ -62,15 +65,28 @@ pub(crate) fn judge(
     if windows.iter().flatten().all(|c| c.4 > ln_report) {
         return None;
     }
-    let size = w.size.check();
+    // Access sizes in this window, or in it and the previous one (an export in two or three goes
+    // often straddles a window boundary); two looks, paid for.
+    let own = w.size.check();
+    let paired = w
+        .pair
+        .as_ref()
+        .and_then(|(r, s)| s.check().map(|c| (c, *r)));
+    let (size, size_records) = match (own, paired) {
+        (Some(o), Some((p, r))) if p.0 < o.0 => (Some((p.0 + LN_2, p.1)), r),
+        (Some(o), Some(_)) => (Some((o.0 + LN_2, o.1)), w.records),
+        (o, p) => (o.or(p.map(|x| x.0)), p.map_or(w.records, |x| x.1)),
+    };
     let access = [size, w.events]
         .into_iter()
         .flatten()
         .map(|x| x.0)
         .fold(0.0, f64::min)
-        + std::f64::consts::LN_2;
+        + LN_2;
     // A window holding several whole days of reading needs less proof that its accesses are unusual.
-    let days = w.daily.map_or(0.0, |d| w.records as f64 / d.max(1.0));
+    let days = w
+        .daily
+        .map_or(0.0, |d| size_records.max(w.records) as f64 / d.max(1.0));
     let strong = if days >= cfg.bulk_days {
         cfg.bulk_access_p
     } else {
@@ -165,4 +181,69 @@ pub(crate) fn finding(ctx: &Context<'_>, v: &VolumeHit, slot: usize) -> Finding 
         ),
         baseline,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Accesses whose tail probabilities against their resources are `ln_ps`, with a size ratio of 20.
+    fn sizes(ln_ps: &[f64]) -> SizeAcc {
+        let mut s = SizeAcc {
+            observed: 20.0 * ln_ps.len() as f64,
+            expected: ln_ps.len() as f64,
+            var: ln_ps.len() as f64,
+            z_n: ln_ps.len() as f64,
+            ..SizeAcc::default()
+        };
+        for (slot, lp) in s.rare.iter_mut().zip(ln_ps) {
+            *slot = *lp as f32;
+        }
+        s
+    }
+
+    fn window(records: u64, size: SizeAcc, pair: Option<(u64, SizeAcc)>) -> WindowVolume {
+        WindowVolume {
+            records,
+            bytes: 0,
+            rec_model: Some(Model {
+                mean: 500.0,
+                var: 500.0 * 500.0,
+                peer_weight: 0.0,
+                own_slot_windows: 100.0,
+                own_windows: 1000.0,
+            }),
+            bytes_model: None,
+            size,
+            pair,
+            events: None,
+            daily: Some(5_000.0),
+        }
+    }
+
+    fn alone(w: &WindowVolume) -> bool {
+        let cfg = VolumeConfig::default();
+        let z = crate::stats::z_for_p(cfg.report_p);
+        judge(w, 1.0, (cfg.report_p.ln(), z), &cfg).is_some_and(|h| h.corroborated)
+    }
+
+    #[test]
+    fn an_export_in_goes_straddling_two_windows_is_judged_as_one() {
+        // Each go is only 1-in-200 against its resource: one go proves little, three in ten minutes do.
+        let first = sizes(&[(5e-3f64).ln()]);
+        let second = sizes(&[(5e-3f64).ln(), (5e-3f64).ln()]);
+        let mut both = first;
+        both.add(&second);
+        assert!(!alone(&window(40_000, second, None)));
+        assert!(alone(&window(40_000, second, Some((60_000, both)))));
+    }
+
+    #[test]
+    fn one_far_tail_query_after_an_ordinary_window_stays_quiet() {
+        let ordinary = sizes(&[]);
+        let tail = sizes(&[(5e-3f64).ln()]);
+        let mut both = ordinary;
+        both.add(&tail);
+        assert!(!alone(&window(40_000, tail, Some((40_500, both)))));
+    }
 }

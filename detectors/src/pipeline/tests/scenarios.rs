@@ -219,3 +219,48 @@ fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
         "{alerts:#?}"
     );
 }
+
+/// A service calling every quarter of an hour, all day; on the last day `stolen` of its calls
+/// around noon come from an unseen region and address block.
+fn sparse_service(stolen: i64) -> Vec<OwnedEvent> {
+    let mut g = Gen::new(9);
+    let mut ev = history(&mut g);
+    for day in 0..=HISTORY {
+        for k in 0..96 {
+            let mut e = access(
+                at(day, 0) + k * 15 * MINUTE_MS + g.range(0, 60_000),
+                "svc-sync",
+                None,
+                "crm.orders",
+                g.around(5.0),
+            );
+            e.actor_type = ActorType::Service;
+            e.region = Some("eu-west-1".into());
+            e.source_ip = Some("10.1.2.3".into());
+            if day == HISTORY && (48..48 + stolen).contains(&k) {
+                e.region = Some("sa-east-1".into());
+                e.source_ip = Some("203.0.113.10".into());
+            }
+            ev.push(e);
+        }
+    }
+    ev
+}
+
+#[test]
+fn a_sparse_service_used_for_an_hour_from_a_new_region_alerts_with_origin() {
+    // Four ordinary calls are a usual hour's reading, a quarter of the mean active window times twelve.
+    let alerts = run(&mut sparse_service(4));
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "svc-sync" && a.detectors.iter().any(|d| d == "origin")),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_single_call_of_a_sparse_service_from_a_new_region_stays_quiet() {
+    let alerts = run(&mut sparse_service(1));
+    assert!(!alerts.iter().any(|a| a.actor == "svc-sync"), "{alerts:#?}");
+}
