@@ -59,10 +59,17 @@ macro_rules! impl_review_store {
                 .bind(f.at_ms)
                 .execute(&mut *tx)
                 .await?;
-                let note = format!("{}: {}", f.verdict, f.reason);
-                Self::history_in(
-                    &mut tx, &f.alert_id, f.at_ms, &f.author, "feedback", Some(&f.status),
-                    &f.status, Some(&note),
+                Self::insert_change(
+                    &mut tx,
+                    $crate::store::alerting::fold::HistoryRow {
+                        alert_id: f.alert_id.clone(),
+                        at_ms: f.at_ms,
+                        who: f.author.clone(),
+                        action: "feedback".into(),
+                        from_status: Some(f.status.clone()),
+                        to_status: f.status.clone(),
+                        note: Some(format!("{}: {}", f.verdict, f.reason)),
+                    },
                 )
                 .await?;
                 tx.commit().await?;
