@@ -162,6 +162,9 @@ async fn one_call_per_batch_writes_what_one_call_per_finding_writes(backend: Bac
         flapping,
     };
     let carol = id(6);
+    let harry = new_finding("harry", "db.pay", T0, Severity::Medium)
+        .record
+        .id;
     assert_eq!(
         outcomes[..11],
         [
@@ -188,20 +191,47 @@ async fn one_call_per_batch_writes_what_one_call_per_finding_writes(backend: Bac
             opened(8, 0, false),
             opened(9, 0, false),
             FindingOutcome::Repeated {
-                alert_id: new_finding("harry", "db.pay", T0, Severity::Medium)
-                    .record
-                    .id,
+                alert_id: harry.clone(),
                 raised: true
             },
         ]
     );
     let dave = batched.alert_state(&id(2)).await.unwrap().unwrap();
     assert_eq!((dave.occurrences, dave.severity.as_str()), (3, "high"));
+    let rows = tables(&batched_url, backend).await;
     assert_eq!(
-        tables(&batched_url, backend).await,
+        rows,
         tables(&single_url, backend).await,
         "alerts, occurrences, history, groups and outbox rows"
     );
+
+    // What both ways must write, whatever they share.
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (occurrences, history, outbox) = (&rows[1], &rows[2], &rows[4]);
+    let points_at = |i: usize| {
+        occurrences
+            .iter()
+            .find(|r| text(&r[0]) == id(i))
+            .map(|r| text(&r[1]))
+    };
+    assert_eq!(points_at(1), Some(id(6)), "folded into carol's open alert");
+    assert_eq!(points_at(4), Some(id(2)), "folded into dave's new alert");
+    let alert_of_change: std::collections::HashMap<_, _> =
+        history.iter().map(|r| (text(&r[0]), text(&r[1]))).collect();
+    for row in outbox {
+        assert_eq!(alert_of_change.get(&text(&row[2])), Some(&text(&row[1])));
+    }
+    let due = |alert: &str, kind: &str| -> Vec<String> {
+        outbox
+            .iter()
+            .filter(|r| text(&r[1]) == alert && text(&r[5]) == kind && text(&r[7]) == "10000")
+            .map(|r| text(&r[8]))
+            .collect()
+    };
+    assert_eq!(due(&id(6), "update"), ["10500", "10500"], "rides along");
+    assert_eq!(due(&id(2), "firing"), ["11000", "11000"], "new group");
+    assert_eq!(due(&id(2), "update"), ["11000", "11000"]);
+    assert_eq!(due(&harry, "update"), ["12000", "12000"], "group_interval");
 
     let again = batched
         .record_findings(&findings, &TIMING, NOW + 1)
