@@ -84,7 +84,7 @@ macro_rules! impl_alert_batch {
                 Ok(related)
             }
 
-            /// Writes everything `plan` changes but its occurrences (already written).
+            /// Writes everything `plan` changes; its occurrences were written before it was made.
             async fn write_plan(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 plan: &$crate::store::alerting::fold::Plan,
@@ -237,7 +237,7 @@ macro_rules! impl_alert_batch {
                 row: $crate::store::alerting::fold::HistoryRow,
             ) -> $crate::store::StoreResult<i64> {
                 let ids = Self::insert_history(tx, std::slice::from_ref(&row)).await?;
-                Ok(ids.first().copied().unwrap_or_default())
+                Ok(ids.first().copied().ok_or(sqlx::Error::RowNotFound)?)
             }
 
             /// Writes outbox rows for the changes `changes` (history ids, indexed by

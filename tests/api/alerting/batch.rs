@@ -6,7 +6,9 @@ use super::support::*;
 use crate::helpers::{fresh_database, Backend};
 use crate::on_both_backends;
 use accesswatch::engine::record::alert_record;
-use accesswatch::store::{self, FindingOutcome, GroupTiming, NewFinding, Store, Transition};
+use accesswatch::store::{
+    self, FindingOutcome, GroupTiming, NewFeedback, NewFinding, Store, Transition,
+};
 use detectors::Severity;
 use sqlx::Row;
 
@@ -272,3 +274,30 @@ async fn a_batch_larger_than_one_statement_is_written_whole(backend: Backend) {
         .all(|c| c.who == "detector:volume"));
 }
 on_both_backends!(a_batch_larger_than_one_statement_is_written_whole);
+
+async fn verdicts_are_found_for_more_actors_than_one_statement_binds(backend: Backend) {
+    let Some((url, _dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let store = store::open(&url).await.unwrap();
+    for (actor, at_ms) in [("actor-39999", 2), ("actor-7", 1)] {
+        let verdict = NewFeedback {
+            alert_id: format!("al_{actor}"),
+            detector: "volume".into(),
+            actor: actor.into(),
+            verdict: "false_positive".into(),
+            reason: "month-end report".into(),
+            observed: 900.0,
+            unit: "records".into(),
+            author: "ops".into(),
+            at_ms,
+            status: "firing".into(),
+        };
+        store.add_feedback(&verdict).await.unwrap();
+    }
+    let actors: Vec<String> = (0..40_000).map(|i| format!("actor-{i}")).collect();
+    let found = store.false_positives(&actors).await.unwrap();
+    let found: Vec<_> = found.iter().map(|f| f.actor.as_str()).collect();
+    assert_eq!(found, ["actor-39999", "actor-7"], "oldest verdict first");
+}
+on_both_backends!(verdicts_are_found_for_more_actors_than_one_statement_binds);
