@@ -140,7 +140,8 @@ pub(in crate::store) fn plan(
             Some(alert) => plan.repeat(f, alert, now_ms),
             None => {
                 let recently_resolved = resolved.get(&f.record.fingerprint).copied();
-                let (outcome, alert) = plan.open(f, timing, recently_resolved.unwrap_or(0), now_ms);
+                let recently_resolved = recently_resolved.unwrap_or(0);
+                let (outcome, alert) = plan.open(f, timing, recently_resolved, now_ms);
                 open.insert(f.record.fingerprint.clone(), alert);
                 outcome
             }
