@@ -85,6 +85,11 @@ impl PgStore {
 
 super::shared::impl_store!(PgStore, Postgres, "postgres");
 super::incidents::impl_incident_store!(PgStore, Postgres);
+super::alerting::batch::impl_alert_batch!(
+    PgStore,
+    Postgres,
+    super::alerting::batch::POSTGRES_HISTORY_IDS
+);
 super::alerting::lifecycle::impl_alert_store!(PgStore, Postgres, "BEGIN");
 super::alerting::review::impl_review_store!(PgStore, Postgres, "BEGIN");
 super::alerting::outbox::impl_outbox_store!(PgStore, Postgres, "BEGIN");

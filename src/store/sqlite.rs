@@ -49,6 +49,11 @@ impl SqliteStore {
 
 super::shared::impl_store!(SqliteStore, Sqlite, "sqlite");
 super::incidents::impl_incident_store!(SqliteStore, Sqlite);
+super::alerting::batch::impl_alert_batch!(
+    SqliteStore,
+    Sqlite,
+    super::alerting::batch::SQLITE_HISTORY_IDS
+);
 super::alerting::lifecycle::impl_alert_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 super::alerting::review::impl_review_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 super::alerting::outbox::impl_outbox_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");

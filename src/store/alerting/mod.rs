@@ -4,10 +4,13 @@
 //! [`AlertStore`] records findings and state changes; [`ReviewStore`] keeps feedback and silences;
 //! [`OutboxStore`] is what the delivery workers need. Every method is one transaction: in particular an alert change and the outbox rows that
 //! announce it commit together or not at all. Both traits are implemented for both backends by
-//! the macros in `lifecycle.rs`, `review.rs` and `outbox.rs` (shared SQL, `$N` placeholders). SQLite
+//! the macros in `lifecycle.rs`, `review.rs` and `outbox.rs` (shared SQL, `$N` placeholders), on
+//! top of the multi-row writers in `batch.rs` that `fold.rs` plans for. SQLite
 //! transactions begin `IMMEDIATE`: a read-then-write transaction that starts deferred fails with
 //! `SQLITE_BUSY` instead of waiting when another connection writes first.
 
+pub(super) mod batch;
+pub(super) mod fold;
 pub(super) mod lifecycle;
 pub(super) mod outbox;
 pub(super) mod review;

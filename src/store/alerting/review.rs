@@ -59,10 +59,17 @@ macro_rules! impl_review_store {
                 .bind(f.at_ms)
                 .execute(&mut *tx)
                 .await?;
-                let note = format!("{}: {}", f.verdict, f.reason);
-                Self::history_in(
-                    &mut tx, &f.alert_id, f.at_ms, &f.author, "feedback", Some(&f.status),
-                    &f.status, Some(&note),
+                Self::insert_change(
+                    &mut tx,
+                    $crate::store::alerting::fold::HistoryRow {
+                        alert_id: f.alert_id.clone(),
+                        at_ms: f.at_ms,
+                        who: f.author.clone(),
+                        action: "feedback".into(),
+                        from_status: Some(f.status.clone()),
+                        to_status: f.status.clone(),
+                        note: Some(format!("{}: {}", f.verdict, f.reason)),
+                    },
                 )
                 .await?;
                 tx.commit().await?;
@@ -90,23 +97,27 @@ macro_rules! impl_review_store {
                 &self,
                 actors: &[String],
             ) -> $crate::store::StoreResult<Vec<$crate::store::Feedback>> {
-                if actors.is_empty() {
-                    return Ok(Vec::new());
+                let mut found = Vec::new();
+                let per = $crate::store::alerting::batch::rows_per_statement(1);
+                for chunk in actors.chunks(per) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, alert_id, detector, actor, verdict, reason, observed, unit, \
+                         author, at_ms FROM alert_feedback \
+                         WHERE verdict = 'false_positive' AND actor IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for a in chunk {
+                        list.push_bind(a.clone());
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&self.pool).await? {
+                        let id: i64 = sqlx::Row::try_get(&row, "id")?;
+                        found.push((id, $crate::store::alerting::rows::feedback(&row)?));
+                    }
                 }
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT alert_id, detector, actor, verdict, reason, observed, unit, author, \
-                     at_ms FROM alert_feedback WHERE verdict = 'false_positive' AND actor IN (",
-                );
-                let mut list = q.separated(", ");
-                for a in actors {
-                    list.push_bind(a.clone());
-                }
-                q.push(") ORDER BY id");
-                let rows = q.build().fetch_all(&self.pool).await?;
-                Ok(rows
-                    .iter()
-                    .map($crate::store::alerting::rows::feedback)
-                    .collect::<Result<_, _>>()?)
+                // Oldest first across chunks, as one query ordered by id would answer.
+                found.sort_by_key(|(id, _)| *id);
+                Ok(found.into_iter().map(|(_, f)| f).collect())
             }
 
             async fn insert_silence(
