@@ -165,6 +165,75 @@ fn a_first_read_of_health_data_nobody_in_the_team_reads_alerts() {
     assert!(a[0].summary.contains("clinic.patient_records"));
 }
 
+/// Support-3 probes `iam.api_keys` (denied) on day `HISTORY`; support-7 reads it the next day.
+fn api_keys_after_a_teammate_tried(teammate: Outcome) -> Vec<Alert> {
+    let mut g = Gen::new(8);
+    let mut ev = history(&mut g);
+    ev.retain(|e| e.time_ms < at(HISTORY + 1, 0) || e.actor != "support-3");
+    let mut probe = access(
+        at(HISTORY, 10),
+        "support-3",
+        Some("support"),
+        "iam.api_keys",
+        0,
+    );
+    probe.sensitivity = Some("credentials".into());
+    probe.outcome = teammate;
+    ev.push(probe);
+    let mut read = access(
+        at(HISTORY + 1, 11),
+        "support-7",
+        Some("support"),
+        "iam.api_keys",
+        2,
+    );
+    read.sensitivity = Some("credentials".into());
+    ev.push(read);
+    run(&mut ev)
+        .into_iter()
+        .filter(|a| a.actor == "support-7")
+        .collect()
+}
+
+#[test]
+fn a_first_read_of_credentials_a_teammate_was_only_denied_still_alerts() {
+    let alerts = api_keys_after_a_teammate_tried(Outcome::Denied);
+    assert!(
+        alerts.iter().any(|a| a.detector == "new_access"),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_first_read_of_credentials_a_teammate_already_reads_does_not_alert_alone() {
+    let alerts = api_keys_after_a_teammate_tried(Outcome::Success);
+    assert!(alerts.is_empty(), "{alerts:#?}");
+}
+
+#[test]
+fn walking_twenty_five_tables_a_minute_apart_alerts_as_breadth() {
+    let mut g = Gen::new(9);
+    let mut ev = history(&mut g);
+    for i in 0..25 {
+        let mut e = access(
+            at(HISTORY, 10) + i * 62_000,
+            "support-5",
+            Some("support"),
+            &format!("dw.table_{i:03}"),
+            5,
+        );
+        e.sensitivity = Some("internal".into());
+        ev.push(e);
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "support-5" && a.detector == "breadth"),
+        "{alerts:#?}"
+    );
+}
+
 #[test]
 fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
     let mut g = Gen::new(7);
