@@ -219,7 +219,8 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
-            let share = time_of_day::required_share(a.hours.depth(hour), &cfg.time_of_day);
+            let quiet = peers.is_some_and(|p| time_of_day::quiet_group(&p.night, &cfg.time_of_day));
+            let share = time_of_day::required_share(a.hours.depth(hour), quiet, &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
                 && odd >= share * typical_day;

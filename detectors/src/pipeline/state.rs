@@ -127,6 +127,9 @@ pub(crate) struct GroupState {
     pub breadth: Moments,
     #[serde(default)]
     pub run_breadth: Moments,
+    /// Member-days worked in the member's night (1) or not (0): whether night work is routine here.
+    #[serde(default)]
+    pub night: Moments,
     pub known: RecentMap,
     /// Members active per window, per seasonal slot (only windows with any member active).
     pub activity: Vec<Moments>,
@@ -146,6 +149,7 @@ impl GroupState {
             member_var: Moments::default(),
             breadth: Moments::default(),
             run_breadth: Moments::default(),
+            night: Moments::default(),
             known: RecentMap::default(),
             activity: vec![Moments::default(); SLOTS],
             shift: ShiftState {

@@ -256,6 +256,47 @@ fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
     );
 }
 
+/// A team of 60 over 30 days (enough member-days to tell whether it works nights), and support-8 reading 8 x 10 records (a third of its day) at 02:00 on the
+/// last day; with `on_call`, two members work a night session every fourth day.
+fn a_third_of_a_day_at_night(on_call: bool) -> Vec<Alert> {
+    let mut g = Gen::new(12);
+    let mut ev = Vec::new();
+    team(&mut g, &mut ev, "support", 60, 0, 31);
+    if on_call {
+        for day in (0..29).filter(|d| d % 4 == 1) {
+            for who in ["support-1", "support-2"] {
+                for i in 0..3 {
+                    let t = at(day, 1) + i * 2 * MINUTE_MS;
+                    ev.push(access(t, who, Some("support"), "crm.orders", 10));
+                }
+            }
+        }
+    }
+    for i in 0..8 {
+        let t = at(29, 2) + i * 6 * MINUTE_MS;
+        ev.push(access(t, "support-8", Some("support"), "crm.orders", 10));
+    }
+    run(&mut ev)
+        .into_iter()
+        .filter(|a| a.actor == "support-8")
+        .collect()
+}
+
+#[test]
+fn a_third_of_a_day_read_at_night_alerts_in_a_team_that_never_works_nights() {
+    let alerts = a_third_of_a_day_at_night(false);
+    assert!(
+        alerts.iter().any(|a| a.detector == "time_of_day"),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_third_of_a_day_read_at_night_is_quiet_in_a_team_with_night_work() {
+    let alerts = a_third_of_a_day_at_night(true);
+    assert!(alerts.is_empty(), "{alerts:#?}");
+}
+
 #[test]
 fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
     let mut g = Gen::new(8);
