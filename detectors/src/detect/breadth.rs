@@ -12,6 +12,7 @@ use crate::finding::{Context, Facts, Family, Finding};
 use crate::timefmt::format_utc;
 
 use crate::config::{positive, ConfigError};
+use crate::stats::sketch::Distinct;
 use crate::stats::{ln_count_sf, Moments};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,11 @@ pub struct BreadthConfig {
     pub min_distinct: f64,
     /// ... and this multiple of the expected count.
     pub min_ratio: f64,
+    /// A run (consecutive active windows, at most `run_minutes` long) is judged too, against the
+    /// actor's completed runs: an enumeration paced at a table a minute never fills one window.
+    pub run_minutes: i64,
+    /// A run alerts alone from this many distinct resources (and `min_ratio` x its expectation).
+    pub run_min_distinct: f64,
 }
 
 impl Default for BreadthConfig {
@@ -35,6 +41,8 @@ impl Default for BreadthConfig {
             memory_windows: 600.0,
             min_distinct: 25.0,
             min_ratio: 4.0,
+            run_minutes: 60,
+            run_min_distinct: 20.0,
         }
     }
 }
@@ -42,6 +50,7 @@ impl Default for BreadthConfig {
 impl BreadthConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         positive("breadth.min_ratio", self.min_ratio)?;
+        positive("breadth.run_minutes", self.run_minutes as f64)?;
         positive("breadth.memory_windows", f64::from(self.memory_windows))
     }
 }
@@ -55,12 +64,94 @@ pub struct BreadthCheck {
     pub alone: bool,
 }
 
+/// Distinct resources over a run of consecutive active windows (one empty window allowed between
+/// them), cut after `run_minutes`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub sketch: Distinct,
+    pub start_ms: i64,
+    pub last_ms: i64,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            sketch: Distinct::default(),
+            start_ms: i64::MIN,
+            last_ms: i64::MIN,
+        }
+    }
+}
+
+impl Run {
+    /// Adds the window starting at `start` (`window_ms` long) with its distinct sketch; returns the
+    /// distinct count of the run it ends, if it starts a new one.
+    pub fn add(
+        &mut self,
+        start: i64,
+        window_ms: i64,
+        window: &Distinct,
+        run_minutes: i64,
+    ) -> Option<f64> {
+        let continues = self.last_ms != i64::MIN
+            && start - self.last_ms <= 2 * window_ms
+            && start + window_ms - self.start_ms <= run_minutes * 60_000;
+        if continues {
+            self.sketch.merge(window);
+            self.last_ms = start;
+            return None;
+        }
+        let ended = (self.last_ms != i64::MIN).then(|| self.sketch.estimate());
+        *self = Run {
+            sketch: *window,
+            start_ms: start,
+            last_ms: start,
+        };
+        ended
+    }
+
+    /// Whether the run holds more than one window (a single window is judged on its own).
+    pub fn is_long(&self) -> bool {
+        self.last_ms > self.start_ms
+    }
+
+    /// Windows the run spans, as of its last one.
+    pub fn windows(&self, window_ms: i64) -> f64 {
+        ((self.last_ms - self.start_ms) / window_ms.max(1) + 1) as f64
+    }
+}
+
 /// Judges `distinct` against own (and, while young, peer) history. `None` without any baseline.
 pub fn check(
     distinct: f64,
     own: &Moments,
     peers: Option<&Moments>,
     cfg: &BreadthConfig,
+) -> Option<BreadthCheck> {
+    check_with(distinct, own, peers, cfg, cfg.min_distinct)
+}
+
+/// Judges a run's `distinct` against the actor's (and, while young, its peers') completed runs.
+/// A run is looked at once per window it holds (`looks`): its p-value pays for them (Bonferroni).
+pub fn check_run(
+    distinct: f64,
+    looks: f64,
+    own: &Moments,
+    peers: Option<&Moments>,
+    cfg: &BreadthConfig,
+) -> Option<BreadthCheck> {
+    check_with(distinct, own, peers, cfg, cfg.run_min_distinct).map(|c| BreadthCheck {
+        ln_p: (c.ln_p + looks.max(1.0).ln()).min(0.0),
+        ..c
+    })
+}
+
+fn check_with(
+    distinct: f64,
+    own: &Moments,
+    peers: Option<&Moments>,
+    cfg: &BreadthConfig,
+    min_distinct: f64,
 ) -> Option<BreadthCheck> {
     let n = f64::from(own.n);
     let peer = peers.filter(|p| p.n >= 3.0);
@@ -78,16 +169,21 @@ pub fn check(
         ln_p: ln_count_sf(distinct.round(), mean, var),
         expected: mean,
         peer_weight: 1.0 - w,
-        alone: distinct >= cfg.min_distinct && distinct >= cfg.min_ratio * mean,
+        alone: distinct >= min_distinct && distinct >= cfg.min_ratio * mean,
     })
 }
 
-/// The window's breadth finding.
-pub(crate) fn finding(ctx: &Context<'_>, distinct: f64, c: &BreadthCheck) -> Finding {
-    let baseline = if c.peer_weight > 0.5 {
-        format!("distinct resources per active window of {}", ctx.peers())
+/// The breadth finding of a window, or of a run of windows (`run`).
+pub(crate) fn finding(ctx: &Context<'_>, distinct: f64, c: &BreadthCheck, run: bool) -> Finding {
+    let per = if run {
+        "run of consecutive active windows"
     } else {
-        "own distinct resources per active window".to_owned()
+        "active window"
+    };
+    let baseline = if c.peer_weight > 0.5 {
+        format!("distinct resources per {per} of {}", ctx.peers())
+    } else {
+        format!("own distinct resources per {per}")
     };
     ctx.finding(Facts {
         family: Family::Breadth,
@@ -144,5 +240,93 @@ mod tests {
             &BreadthConfig::default(),
         );
         assert!(c.is_some_and(|c| c.alone && c.peer_weight > 0.99));
+    }
+
+    fn window_of(resources: std::ops::Range<u64>) -> Distinct {
+        let mut d = Distinct::default();
+        for r in resources {
+            d.insert(crate::hash::hash_str(&format!("table_{r}")));
+        }
+        d
+    }
+
+    #[test]
+    fn a_table_a_minute_for_half_an_hour_is_flagged_as_a_run() {
+        let cfg = BreadthConfig::default();
+        let w = 300_000;
+        let mut run = Run::default();
+        // Usual runs: one or two tables.
+        for i in 0..6 {
+            assert!(
+                run.add(i * 10 * w, w, &window_of(0..2), cfg.run_minutes)
+                    .is_some()
+                    || i == 0
+            );
+        }
+        let mut worst: Option<BreadthCheck> = None;
+        for k in 0..6u64 {
+            let t = 100 * w + k as i64 * w;
+            run.add(t, w, &window_of(10 + 5 * k..15 + 5 * k), cfg.run_minutes);
+            let window = check(5.0, &history(200, 1.0), None, &cfg);
+            assert!(
+                window.is_some_and(|c| !c.alone),
+                "five a window is not alone"
+            );
+            worst = check_run(
+                run.sketch.estimate(),
+                run.windows(w),
+                &history(200, 1.0),
+                None,
+                &cfg,
+            );
+        }
+        assert!(
+            worst.is_some_and(|c| c.alone && c.ln_p < (1e-8f64).ln()),
+            "{worst:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_sitting_on_the_usual_tables_is_not_a_run_to_flag() {
+        let cfg = BreadthConfig::default();
+        let w = 300_000;
+        let mut run = Run::default();
+        for k in 0..12 {
+            run.add(k * w, w, &window_of(0..3), cfg.run_minutes);
+        }
+        let c = check_run(
+            run.sketch.estimate(),
+            run.windows(w),
+            &history(200, 3.0),
+            None,
+            &cfg,
+        );
+        assert!(
+            c.is_some_and(|c| !c.alone && c.ln_p > (1e-2f64).ln()),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_run_is_cut_after_a_gap_and_after_its_length() {
+        let w = 300_000;
+        let mut run = Run::default();
+        assert_eq!(run.add(0, w, &window_of(0..1), 60), None);
+        assert_eq!(
+            run.add(2 * w, w, &window_of(1..2), 60),
+            None,
+            "one quiet window between"
+        );
+        assert!(
+            run.add(6 * w, w, &window_of(2..3), 60).is_some(),
+            "a gap ends it"
+        );
+        for k in 7..18 {
+            assert_eq!(run.add(k * w, w, &window_of(0..1), 60), None);
+        }
+        assert!(
+            run.add(18 * w, w, &window_of(0..1), 60).is_some(),
+            "an hour at most"
+        );
     }
 }

@@ -16,6 +16,7 @@ use crate::finding::{Context, Facts, Family, Finding};
 use crate::timefmt::format_utc;
 
 use crate::config::{positive, ConfigError};
+use crate::stats::Moments;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -40,6 +41,13 @@ pub struct TimeOfDayConfig {
     /// than not.
     pub night_hours: f64,
     pub evening_factor: f64,
+    /// In a group whose members work in their night on fewer than this share of member-days (no
+    /// on-call rotation, no night shift: a first night is not routine there), the share of a day
+    /// that alerts in the night is `quiet_group_fraction` instead of `min_daily_fraction`.
+    pub quiet_group_rate: f64,
+    pub quiet_group_fraction: f64,
+    /// Effective memory of the group's night rate, in member-days.
+    pub group_memory_days: f32,
 }
 
 impl Default for TimeOfDayConfig {
@@ -51,9 +59,12 @@ impl Default for TimeOfDayConfig {
             band_hours: 3,
             max_fraction: 0.05,
             min_daily_fraction: 0.75,
-            min_records: 30,
+            min_records: 20,
             night_hours: 9.0,
             evening_factor: 4.0,
+            quiet_group_rate: 0.002,
+            quiet_group_fraction: 0.25,
+            group_memory_days: 4000.0,
         }
     }
 }
@@ -73,6 +84,14 @@ impl TimeOfDayConfig {
                 "must be at least 1",
             ));
         }
+        positive(
+            "time_of_day.group_memory_days",
+            f64::from(self.group_memory_days),
+        )?;
+        positive(
+            "time_of_day.quiet_group_fraction",
+            self.quiet_group_fraction,
+        )?;
         positive("time_of_day.max_fraction", f64::from(self.max_fraction))
     }
 }
@@ -126,6 +145,13 @@ impl HourProfile {
             .map(|h| self.share(h))
             .sum()
     }
+
+    /// Whether the actor worked in its night on the day whose active UTC hours are `mask`.
+    pub fn worked_night(&self, mask: u32, night_hours: f64) -> bool {
+        (0..24)
+            .filter(|h| mask & (1 << h) != 0)
+            .any(|h| self.depth(h).is_some_and(|d| d >= night_hours))
+    }
 }
 
 /// `ln p` of activity at `hour`, or `None` when the hour is not unusual (or history is too short).
@@ -137,11 +163,25 @@ pub fn check(hour: usize, own: &HourProfile, cfg: &TimeOfDayConfig) -> Option<f6
     Some(((seen + 0.5) / (f64::from(own.days) + 1.0)).ln())
 }
 
+/// Whether the group's members (one observation per member-day, 1 for a night worked) essentially
+/// never work in their night: the upper estimate of the rate, counting one more night than seen,
+/// stays below `quiet_group_rate`. A group with too few member-days to tell is not quiet.
+pub fn quiet_group(night: &Moments, cfg: &TimeOfDayConfig) -> bool {
+    let n = f64::from(night.n);
+    n > 0.0 && (f64::from(night.mean) * n + 1.0) / n <= cfg.quiet_group_rate
+}
+
 /// Share of a typical day that reading at an unusual hour `depth` hours from the centre of the
-/// actor's day must reach to alert alone (see `night_hours`).
-pub fn required_share(depth: Option<f64>, cfg: &TimeOfDayConfig) -> f64 {
+/// actor's day must reach to alert alone (see `night_hours`); lower in the night of a `quiet` group.
+pub fn required_share(depth: Option<f64>, quiet: bool, cfg: &TimeOfDayConfig) -> f64 {
     let short = depth.map_or(0.0, |d| (cfg.night_hours - d).max(0.0));
-    cfg.min_daily_fraction * cfg.evening_factor.powf(short)
+    // Evenings are late sessions in any group; the group's nights only speak for the night.
+    let base = if quiet && short == 0.0 {
+        cfg.quiet_group_fraction.min(cfg.min_daily_fraction)
+    } else {
+        cfg.min_daily_fraction
+    };
+    base * cfg.evening_factor.powf(short)
 }
 
 /// Reading at unusual hours today: how much, against a typical whole day.
@@ -238,8 +278,8 @@ mod tests {
     fn a_day_read_at_three_am_alerts_alone_while_a_late_evening_needs_several() {
         let p = office_hours(30, 0);
         let cfg = TimeOfDayConfig::default();
-        let night = required_share(p.depth(3), &cfg);
-        let evening = required_share(p.depth(21), &cfg);
+        let night = required_share(p.depth(3), false, &cfg);
+        let evening = required_share(p.depth(21), false, &cfg);
         assert!(night <= cfg.min_daily_fraction, "{night}");
         assert!(evening >= 3.0, "{evening}");
     }
@@ -257,5 +297,55 @@ mod tests {
     #[test]
     fn cold_start_is_not_judged() {
         assert!(check(3, &office_hours(3, 0), &TimeOfDayConfig::default()).is_none());
+    }
+
+    fn nights(member_days: usize, every: usize) -> Moments {
+        let mut m = Moments::default();
+        for d in 0..member_days {
+            let x = if every > 0 && d % every == 0 {
+                1.0
+            } else {
+                0.0
+            };
+            m.update(x, 4000.0);
+        }
+        m
+    }
+
+    #[test]
+    fn a_team_that_never_works_nights_is_quiet_and_one_with_on_call_is_not() {
+        let cfg = TimeOfDayConfig::default();
+        assert!(quiet_group(&nights(2000, 0), &cfg));
+        assert!(
+            !quiet_group(&nights(2000, 200), &cfg),
+            "on call: 1 night in 200"
+        );
+        assert!(
+            !quiet_group(&nights(100, 0), &cfg),
+            "too few member-days to tell"
+        );
+    }
+
+    #[test]
+    fn in_a_quiet_team_a_smaller_night_read_alerts_but_a_late_evening_does_not() {
+        let p = office_hours(30, 0);
+        let cfg = TimeOfDayConfig::default();
+        let night = required_share(p.depth(3), true, &cfg);
+        assert!(night <= 0.3, "{night}");
+        assert_eq!(
+            required_share(p.depth(21), true, &cfg),
+            required_share(p.depth(21), false, &cfg)
+        );
+        assert_eq!(
+            required_share(p.depth(3), false, &cfg),
+            cfg.min_daily_fraction
+        );
+    }
+
+    #[test]
+    fn a_night_in_a_day_workers_hours_is_a_night_worked() {
+        let p = office_hours(30, 0);
+        assert!(p.worked_night(1 << 3 | 1 << 10, 9.0));
+        assert!(!p.worked_night((9..18).fold(0, |m, h| m | 1 << h), 9.0));
     }
 }

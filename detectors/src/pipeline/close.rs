@@ -90,6 +90,12 @@ impl Pipeline {
         let start = a.win.start_ms;
         let slot = slot_of(start);
         let (records, bytes) = (a.win.records, a.win.bytes);
+        if let Some(ended) = a
+            .run
+            .add(start, w, &a.win.distinct, cfg.breadth.run_minutes)
+        {
+            learn_run(a, g, ended, cfg);
+        }
         let peers = g.peers();
         let model = |q| {
             volume::model(&a.volume, peers.map(|p| &p.volume), slot, q, &cfg.volume)
@@ -129,6 +135,21 @@ impl Pipeline {
             &cfg.breadth,
         )
         .filter(|_| cfg.breadth.enabled);
+        let run_distinct = a.run.sketch.estimate();
+        let run_check = a
+            .run
+            .is_long()
+            .then(|| {
+                breadth::check_run(
+                    run_distinct,
+                    a.run.windows(w),
+                    &a.run_breadth,
+                    peers.map(|p| &p.run_breadth),
+                    &cfg.breadth,
+                )
+            })
+            .flatten()
+            .filter(|_| cfg.breadth.enabled);
         let single = denied::check(a.win.denied, 1.0, &a.denied, &cfg.denied_burst);
         let (prev_start, prev_count) = a.prev_denied;
         let both = a.win.denied + prev_count;
@@ -150,11 +171,16 @@ impl Pipeline {
         let tod = time_of_day::check(hour, &a.hours, &cfg.time_of_day)
             .filter(|_| cfg.time_of_day.enabled && !learning);
         let breadth_hit = breadth.filter(|c| !learning && c.ln_p <= ln_report);
+        // The run is reported when it says more than the window alone.
+        let run_hit = run_check.filter(|r| {
+            !learning && r.ln_p <= ln_report && breadth_hit.is_none_or(|c| r.ln_p < c.ln_p)
+        });
         let denied_hit = denied.filter(|c| c.ln_p <= ln_report);
         let origin = a.win.origin.take();
         let any = vol_maybe
             || tod.is_some()
             || breadth_hit.is_some()
+            || run_hit.is_some()
             || denied_hit.is_some()
             || !a.win.novel.is_empty()
             || origin.is_some();
@@ -175,7 +201,15 @@ impl Pipeline {
         };
         let mut findings = Vec::new();
         if let Some(c) = breadth_hit {
-            findings.push(breadth::finding(&ctx, distinct, &c));
+            findings.push(breadth::finding(&ctx, distinct, &c, false));
+        }
+        if let Some(c) = run_hit {
+            let run_ctx = Context {
+                start_ms: a.run.start_ms,
+                span_ms: start + w - a.run.start_ms,
+                ..ctx
+            };
+            findings.push(breadth::finding(&run_ctx, run_distinct, &c, true));
         }
         if let Some(c) = denied_hit {
             findings.push(denied::finding(&ctx, denied_count, &c));
@@ -185,7 +219,8 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
-            let share = time_of_day::required_share(a.hours.depth(hour), &cfg.time_of_day);
+            let quiet = peers.is_some_and(|p| time_of_day::quiet_group(&p.night, &cfg.time_of_day));
+            let share = time_of_day::required_share(a.hours.depth(hour), quiet, &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
                 && odd >= share * typical_day;
@@ -285,6 +320,22 @@ impl Pipeline {
             top,
             ids,
         });
+    }
+}
+
+/// Learns a completed run's distinct resources, capped like a window's once judged.
+fn learn_run(a: &mut ActorState, g: &mut GroupState, distinct: f64, cfg: &Config) {
+    let m = &cfg.breadth;
+    let capped = if a.run_breadth.n >= 3.0 {
+        distinct
+            .min(f64::from(a.run_breadth.mean).max(1.0) * m.min_ratio)
+            .max(1.0)
+    } else {
+        distinct
+    };
+    a.run_breadth.update(capped, m.memory_windows);
+    if !g.solo {
+        g.run_breadth.update(capped, m.memory_windows);
     }
 }
 

@@ -91,7 +91,13 @@ impl Pipeline {
         } else {
             None
         };
-        a.hours.learn_day(a.day_hours, cfg.time_of_day.memory_days);
+        let tod = &cfg.time_of_day;
+        if !g.solo && a.hours.days >= tod.min_days {
+            let night = a.hours.worked_night(a.day_hours, tod.night_hours);
+            g.night
+                .update(if night { 1.0 } else { 0.0 }, tod.group_memory_days);
+        }
+        a.hours.learn_day(a.day_hours, tod.memory_days);
         if !g.solo {
             if day_start - a.first_ms < i64::from(cfg.peer.young_days) * DAY_MS {
                 a.young.close_day(records, factor, &size);

@@ -55,7 +55,12 @@ impl Pipeline {
         }
         let learning = self.learning(t);
         let weight = self.cfg.sensitivity_weight(ev.sensitivity);
-        if self.cfg.new_access.enabled && weight >= self.cfg.new_access.min_weight {
+        // Only a read that succeeded is an access: a denied request (probing, the denied detector's
+        // question) must not teach the actor or its group that the resource is known to them.
+        if self.cfg.new_access.enabled
+            && weight >= self.cfg.new_access.min_weight
+            && ev.outcome == Outcome::Success
+        {
             self.note_access(id, ev, res_hash, weight, learning);
         }
         if self.cfg.origin.enabled && (ev.region.is_some() || ev.source_ip.is_some()) {

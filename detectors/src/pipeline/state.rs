@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::window::WindowAcc;
+use crate::detect::breadth::Run;
 use crate::detect::origin::OriginState;
 use crate::detect::peer::YoungRecord;
 use crate::detect::population::ShiftState;
@@ -50,6 +51,11 @@ pub(crate) struct ActorState {
     pub sizes: ActorSizes,
     pub sustained: SustainedState,
     pub breadth: Moments,
+    /// The current run of consecutive active windows, and completed runs' distinct resources.
+    #[serde(default)]
+    pub run: Run,
+    #[serde(default)]
+    pub run_breadth: Moments,
     pub denied: Moments,
     pub hours: HourProfile,
     pub known: RecentSet,
@@ -80,6 +86,8 @@ impl ActorState {
             sizes: ActorSizes::default(),
             sustained: SustainedState::default(),
             breadth: Moments::default(),
+            run: Run::default(),
+            run_breadth: Moments::default(),
             denied: Moments::default(),
             hours: HourProfile::default(),
             known: RecentSet::default(),
@@ -117,6 +125,11 @@ pub(crate) struct GroupState {
     #[serde(default)]
     pub member_var: Moments,
     pub breadth: Moments,
+    #[serde(default)]
+    pub run_breadth: Moments,
+    /// Member-days worked in the member's night (1) or not (0): whether night work is routine here.
+    #[serde(default)]
+    pub night: Moments,
     pub known: RecentMap,
     /// Members active per window, per seasonal slot (only windows with any member active).
     pub activity: Vec<Moments>,
@@ -135,6 +148,8 @@ impl GroupState {
             member_level: Moments::default(),
             member_var: Moments::default(),
             breadth: Moments::default(),
+            run_breadth: Moments::default(),
+            night: Moments::default(),
             known: RecentMap::default(),
             activity: vec![Moments::default(); SLOTS],
             shift: ShiftState {

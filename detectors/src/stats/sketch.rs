@@ -36,6 +36,13 @@ impl Distinct {
     pub fn clear(&mut self) {
         self.bits = [0; 8];
     }
+
+    /// Adds every value counted by `other` (the union of the two sets).
+    pub fn merge(&mut self, other: &Distinct) {
+        for (a, b) in self.bits.iter_mut().zip(other.bits) {
+            *a |= b;
+        }
+    }
 }
 
 /// A set of at most `cap` 64-bit hashes; when full the entry touched longest ago is forgotten.

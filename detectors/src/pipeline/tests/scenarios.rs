@@ -165,6 +165,75 @@ fn a_first_read_of_health_data_nobody_in_the_team_reads_alerts() {
     assert!(a[0].summary.contains("clinic.patient_records"));
 }
 
+/// Support-3 probes `iam.api_keys` (denied) on day `HISTORY`; support-7 reads it the next day.
+fn api_keys_after_a_teammate_tried(teammate: Outcome) -> Vec<Alert> {
+    let mut g = Gen::new(8);
+    let mut ev = history(&mut g);
+    ev.retain(|e| e.time_ms < at(HISTORY + 1, 0) || e.actor != "support-3");
+    let mut probe = access(
+        at(HISTORY, 10),
+        "support-3",
+        Some("support"),
+        "iam.api_keys",
+        0,
+    );
+    probe.sensitivity = Some("credentials".into());
+    probe.outcome = teammate;
+    ev.push(probe);
+    let mut read = access(
+        at(HISTORY + 1, 11),
+        "support-7",
+        Some("support"),
+        "iam.api_keys",
+        2,
+    );
+    read.sensitivity = Some("credentials".into());
+    ev.push(read);
+    run(&mut ev)
+        .into_iter()
+        .filter(|a| a.actor == "support-7")
+        .collect()
+}
+
+#[test]
+fn a_first_read_of_credentials_a_teammate_was_only_denied_still_alerts() {
+    let alerts = api_keys_after_a_teammate_tried(Outcome::Denied);
+    assert!(
+        alerts.iter().any(|a| a.detector == "new_access"),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_first_read_of_credentials_a_teammate_already_reads_does_not_alert_alone() {
+    let alerts = api_keys_after_a_teammate_tried(Outcome::Success);
+    assert!(alerts.is_empty(), "{alerts:#?}");
+}
+
+#[test]
+fn walking_twenty_five_tables_a_minute_apart_alerts_as_breadth() {
+    let mut g = Gen::new(9);
+    let mut ev = history(&mut g);
+    for i in 0..25 {
+        let mut e = access(
+            at(HISTORY, 10) + i * 62_000,
+            "support-5",
+            Some("support"),
+            &format!("dw.table_{i:03}"),
+            5,
+        );
+        e.sensitivity = Some("internal".into());
+        ev.push(e);
+    }
+    let alerts = run(&mut ev);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.actor == "support-5" && a.detector == "breadth"),
+        "{alerts:#?}"
+    );
+}
+
 #[test]
 fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
     let mut g = Gen::new(7);
@@ -185,6 +254,47 @@ fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
             .any(|a| a.actor == "support-8" && a.detectors.iter().any(|d| d == "time_of_day")),
         "{alerts:#?}"
     );
+}
+
+/// A team of 60 over 30 days (enough member-days to tell whether it works nights), and support-8 reading 8 x 10 records (a third of its day) at 02:00 on the
+/// last day; with `on_call`, two members work a night session every fourth day.
+fn a_third_of_a_day_at_night(on_call: bool) -> Vec<Alert> {
+    let mut g = Gen::new(12);
+    let mut ev = Vec::new();
+    team(&mut g, &mut ev, "support", 60, 0, 31);
+    if on_call {
+        for day in (0..29).filter(|d| d % 4 == 1) {
+            for who in ["support-1", "support-2"] {
+                for i in 0..3 {
+                    let t = at(day, 1) + i * 2 * MINUTE_MS;
+                    ev.push(access(t, who, Some("support"), "crm.orders", 10));
+                }
+            }
+        }
+    }
+    for i in 0..8 {
+        let t = at(29, 2) + i * 6 * MINUTE_MS;
+        ev.push(access(t, "support-8", Some("support"), "crm.orders", 10));
+    }
+    run(&mut ev)
+        .into_iter()
+        .filter(|a| a.actor == "support-8")
+        .collect()
+}
+
+#[test]
+fn a_third_of_a_day_read_at_night_alerts_in_a_team_that_never_works_nights() {
+    let alerts = a_third_of_a_day_at_night(false);
+    assert!(
+        alerts.iter().any(|a| a.detector == "time_of_day"),
+        "{alerts:#?}"
+    );
+}
+
+#[test]
+fn a_third_of_a_day_read_at_night_is_quiet_in_a_team_with_night_work() {
+    let alerts = a_third_of_a_day_at_night(true);
+    assert!(alerts.is_empty(), "{alerts:#?}");
 }
 
 #[test]
