@@ -14,7 +14,8 @@ mod postgres;
 pub(crate) mod row;
 mod shared;
 mod sqlite;
-mod sqlite_appender;
+mod sqlite_conn;
+mod sqlite_events;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -48,9 +49,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Embedded(#[from] rusqlite::Error),
-    #[error("the SQLite appender thread has stopped")]
-    AppenderStopped,
-    #[error("cannot start the SQLite appender thread: {source}")]
+    #[error("a SQLite connection thread has stopped")]
+    ConnThreadStopped,
+    #[error("cannot start a SQLite connection thread: {source}")]
     Thread { source: std::io::Error },
     #[error("cannot create the database directory {path}: {source}")]
     CreateDir {

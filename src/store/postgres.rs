@@ -4,7 +4,7 @@
 use super::dedup::{IdRange, Returned};
 use super::migrations::{self, Migration};
 use super::model::{actor_type_code, outcome_code, EventBatch};
-use super::{Appended, StoreResult};
+use super::{Appended, StoreResult, StoredEvent};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row};
 use std::collections::HashMap;
@@ -97,6 +97,22 @@ super::alerting::outbox::impl_outbox_store!(PgStore, Postgres, "BEGIN");
 impl PgStore {
     async fn apply_migrations(&self) -> StoreResult<Vec<String>> {
         apply(&self.pool, migrations::POSTGRES).await
+    }
+
+    async fn read_events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {} FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+            super::row::EVENT_COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(super::row::stored_event)
+            .collect::<Result<_, _>>()?)
     }
 
     async fn append(&self, batch: Arc<EventBatch>) -> StoreResult<Appended> {

@@ -1,6 +1,7 @@
 //! The queries both backends share word for word (`$N` placeholders work on both). The macro
 //! writes the whole `impl Store` for a backend so `#[async_trait]` sees every method; each backend
-//! provides only `apply_migrations` and `append`, where SQLite and PostgreSQL differ.
+//! provides only `apply_migrations`, `append` and `read_events_after`, where SQLite and PostgreSQL
+//! differ.
 
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
@@ -37,19 +38,7 @@ macro_rules! impl_store {
                 after_id: i64,
                 limit: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoredEvent>> {
-                let sql = format!(
-                    "SELECT {} FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-                    $crate::store::row::EVENT_COLUMNS
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(after_id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows
-                    .iter()
-                    .map($crate::store::row::stored_event)
-                    .collect::<Result<_, _>>()?)
+                self.read_events_after(after_id, limit).await
             }
 
             async fn count_events(&self) -> $crate::store::StoreResult<i64> {

@@ -1,12 +1,13 @@
 //! The embedded SQLite store: a WAL file created on first run, `synchronous=FULL` so an acknowledged
 //! event survives power loss. Group commit upstream keeps fsyncs to one per batch of requests.
-//! Everything goes through the sqlx pool except event appends, which have their own connection on
-//! a dedicated thread ([`Appender`]).
+//! Everything goes through the sqlx pool but the hot event paths, appending and reading back, which
+//! run on rusqlite connections of their own (`sqlite_events`).
 
 use super::migrations::{self, Migration};
 use super::model::EventBatch;
-use super::sqlite_appender::Appender;
-use super::{Appended, StoreError, StoreResult};
+use super::sqlite_conn::ConnThread;
+use super::sqlite_events;
+use super::{Appended, StoreError, StoreResult, StoredEvent};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool};
 use std::str::FromStr;
@@ -15,7 +16,10 @@ use std::time::Duration;
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    appender: Appender,
+    /// Appends events (the only writer of the events table but for retention).
+    appender: ConnThread,
+    /// Reads events back for the detection engine, beside the appender (WAL readers do not block).
+    reader: ConnThread,
 }
 
 impl SqliteStore {
@@ -42,8 +46,12 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options.clone())
             .await?;
-        let appender = Appender::open(options.get_filename())?;
-        Ok(Self { pool, appender })
+        let path = options.get_filename();
+        Ok(Self {
+            pool,
+            appender: ConnThread::open(path, "sqlite-appender")?,
+            reader: ConnThread::open(path, "sqlite-reader")?,
+        })
     }
 }
 
@@ -64,7 +72,15 @@ impl SqliteStore {
     }
 
     async fn append(&self, batch: Arc<EventBatch>) -> StoreResult<Appended> {
-        self.appender.append(batch).await
+        self.appender
+            .run(move |conn| sqlite_events::append(conn, &batch))
+            .await
+    }
+
+    async fn read_events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
+        self.reader
+            .run(move |conn| sqlite_events::events_after(conn, after_id, limit))
+            .await
     }
 }
 

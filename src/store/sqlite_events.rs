@@ -1,21 +1,24 @@
-//! SQLite event appends on one dedicated thread with its own rusqlite connection.
+//! The SQLite store's hot event paths, run on rusqlite connections of their own ([`ConnThread`]s).
 //!
-//! Appends are the hot path: every accepted event is one row. Through sqlx each group commit was
-//! a 17,000-parameter statement assembled, handed to sqlx's worker thread and compiled anew, plus a
-//! lookup of every hash before the insert; the single SQLite writer thread was the bottleneck.
-//! Here a cached prepared `INSERT ... ON CONFLICT (ts_ms, eid_hash) DO NOTHING` runs row by row in
-//! one `BEGIN IMMEDIATE` transaction: the unique index answers the dedup question in the same B-tree
-//! descent as the insert, and the verdict of each row is its change count. Other writers (alerts,
-//! retention) keep using the sqlx pool and wait for the write lock through `busy_timeout`.
+//! Appends: a cached prepared `INSERT ... ON CONFLICT (ts_ms, eid_hash) DO NOTHING` runs row by row
+//! in one `BEGIN IMMEDIATE` transaction. The unique index answers the dedup question in the same
+//! B-tree descent as the insert, and each row's verdict is its change count; sqlx instead built,
+//! shipped and compiled a 17,000-parameter statement per commit, after looking every hash up.
+//! Re-reading events (the detection engine catching up) decodes columns by position straight into
+//! owned rows: through sqlx it managed ~140k events/s and the engine fell ever further behind a
+//! faster ingest (docs/BENCHMARKS.md). Other writers (alerts,
+//! retention) keep the sqlx pool and wait for the write lock through `busy_timeout`.
+//!
+//! [`ConnThread`]: super::sqlite_conn::ConnThread
 
 use super::dedup::IdRange;
-use super::model::{actor_type_code, outcome_code, EventBatch, NewEvent};
-use super::{Appended, StoreError, StoreResult};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use std::path::Path;
-use std::sync::{mpsc, Arc};
-use std::time::Duration;
-use tokio::sync::oneshot;
+use super::model::{
+    actor_type_code, actor_type_from_code, outcome_code, outcome_from_code, EventBatch, NewEvent,
+    StoredEvent,
+};
+use super::row::EVENT_COLUMNS;
+use super::{Appended, StoreResult};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 const INSERT_HASHED: &str = "INSERT INTO events (received_ms, eid_hash, event_id, ts_ms, actor, \
      actor_type, actor_group, action, resource, records, bytes, outcome, sensitivity, \
@@ -26,52 +29,7 @@ const STORED_ID: &str = "SELECT event_id FROM events WHERE ts_ms = ?1 AND eid_ha
 const INSERT_ACTOR: &str = "INSERT INTO actors (name, actor_type, actor_group, first_seen_ms) \
      VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING";
 
-struct Job {
-    batch: Arc<EventBatch>,
-    reply: oneshot::Sender<StoreResult<Appended>>,
-}
-
-/// Handle to the appender thread; the thread ends when the handle is dropped.
-pub(super) struct Appender {
-    jobs: mpsc::Sender<Job>,
-}
-
-impl Appender {
-    /// Opens a second connection to the (already created and migrated) database file.
-    pub fn open(path: &Path) -> StoreResult<Self> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.pragma_update(None, "mmap_size", 268_435_456)?;
-        let (jobs, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("sqlite-appender".into())
-            .spawn(move || serve(conn, rx))
-            .map_err(|source| StoreError::Thread { source })?;
-        Ok(Self { jobs })
-    }
-
-    pub async fn append(&self, batch: Arc<EventBatch>) -> StoreResult<Appended> {
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job { batch, reply })
-            .map_err(|_| StoreError::AppenderStopped)?;
-        answer.await.map_err(|_| StoreError::AppenderStopped)?
-    }
-}
-
-fn serve(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
-    while let Ok(Job { batch, reply }) = jobs.recv() {
-        let result = append(&mut conn, &batch);
-        // Give the batch back before answering, so the caller can take it out of its `Arc`.
-        drop(batch);
-        let _ = reply.send(result);
-    }
-}
-
-fn append(conn: &mut Connection, batch: &EventBatch) -> StoreResult<Appended> {
+pub(super) fn append(conn: &mut Connection, batch: &EventBatch) -> StoreResult<Appended> {
     // IMMEDIATE: take the write lock first; a read-then-write transaction could not upgrade while
     // another connection writes.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -141,4 +99,42 @@ fn insert_row(
         e.region,
         e.attributes,
     ])
+}
+
+/// Up to `limit` events with ids above `after_id`, in id order.
+pub(super) fn events_after(
+    conn: &mut Connection,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<StoredEvent>> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
+    let mut select = conn.prepare_cached(&sql)?;
+    let rows = select.query_map([after_id, limit], stored_event)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Decodes a row of [`EVENT_COLUMNS`] by position.
+fn stored_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        id: r.get(0)?,
+        received_ms: r.get(1)?,
+        event: NewEvent {
+            eid_hash: r.get(2)?,
+            event_id: r.get(3)?,
+            ts_ms: r.get(4)?,
+            actor: r.get(5)?,
+            actor_type: actor_type_from_code(r.get(6)?),
+            actor_group: r.get(7)?,
+            action: r.get(8)?,
+            resource: r.get(9)?,
+            records: r.get(10)?,
+            bytes: r.get(11)?,
+            outcome: outcome_from_code(r.get(12)?),
+            sensitivity: r.get(13)?,
+            jurisdictions: r.get(14)?,
+            source_ip: r.get(15)?,
+            region: r.get(16)?,
+            attributes: r.get(17)?,
+        },
+    })
 }
