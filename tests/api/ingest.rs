@@ -120,6 +120,50 @@ async fn a_batch_retried_three_times_is_stored_once(backend: Backend) {
 }
 on_both_backends!(a_batch_retried_three_times_is_stored_once);
 
+async fn an_event_id_is_a_duplicate_at_its_own_time_only(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let at = |id: &str, time: &str| crate::helpers::event(id).replace("2026-11-29T10:00:00Z", time);
+    // One request: a repeat within it is a duplicate, the same id an hour later is another access.
+    let first = [
+        at("same", "2026-11-29T10:00:00Z"),
+        at("same", "2026-11-29T10:00:00Z"),
+        at("same", "2026-11-29T11:00:00Z"),
+    ]
+    .join("\n");
+    let body: Value = app
+        .post_events("application/x-ndjson", first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (body["accepted"].as_u64(), body["duplicates"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // Later requests: both stored events are recognised; a third time is new again.
+    let second = [
+        at("same", "2026-11-29T11:00:00Z"),
+        at("same", "2026-11-29T10:00:00Z"),
+        at("same", "2026-11-29T12:00:00Z"),
+    ]
+    .join("\n");
+    let body: Value = app
+        .post_events("application/x-ndjson", second)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (body["accepted"].as_u64(), body["duplicates"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(app.stored_ids().await.len(), 3);
+    app.stop().await;
+}
+on_both_backends!(an_event_id_is_a_duplicate_at_its_own_time_only);
+
 async fn sixty_four_concurrent_clients_lose_and_duplicate_nothing(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
