@@ -11,7 +11,7 @@ use crate::alerts::{sweeper, Alerting};
 use crate::config::Config;
 use crate::engine;
 use crate::http::{self, AppState};
-use crate::ingest::spawn_writer;
+use crate::ingest::{spawn_writer, WriterSettings};
 use crate::notify;
 use crate::store::{self, Store};
 
@@ -50,8 +50,11 @@ pub async fn run(
     .context("starting the detection engine")?;
     let (writer, writer_task) = spawn_writer(
         store.clone(),
-        config.ingest.max_commit_events,
-        config.ingest.max_inflight_requests,
+        WriterSettings {
+            max_commit_events: config.ingest.max_commit_events,
+            queue: config.ingest.max_inflight_requests,
+            dedup_window_secs: config.ingest.dedup_window_secs,
+        },
         engine.committed.clone(),
     )
     .await

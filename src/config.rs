@@ -106,6 +106,9 @@ pub struct IngestConfig {
     pub max_future_skew_secs: i64,
     /// Seconds a client is told to wait (`Retry-After`) when the service is saturated.
     pub retry_after_secs: u64,
+    /// For how long after it was stored an `event_id` is a duplicate whatever its `time` (after
+    /// that, and across restarts, only the same id at the same time is); 0 turns this off.
+    pub dedup_window_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -142,6 +145,7 @@ impl Default for IngestConfig {
             max_commit_events: 16_384,
             max_future_skew_secs: 24 * 3600,
             retry_after_secs: 1,
+            dedup_window_secs: 600,
         }
     }
 }

@@ -8,6 +8,7 @@ mod body;
 mod encode;
 mod metrics;
 mod ocsf;
+mod recent_ids;
 mod split;
 mod validate;
 mod wire;
@@ -21,7 +22,7 @@ pub use metrics::IngestMetrics;
 pub use ocsf::validate_ocsf_item;
 pub use split::{split_items, Item, SplitError};
 pub use validate::{hash_event_id, validate_item, Limits};
-pub use writer::{spawn_writer, Committed, WriteError, WriterHandle};
+pub use writer::{spawn_writer, Committed, WriteError, WriterHandle, WriterSettings};
 
 /// Why one event of a batch was rejected: its position, its id if readable, the field and why.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -6,6 +6,7 @@
 //! The committed events are then handed to the detection engine in memory ([`Committed`]); if the
 //! engine is busy the hand-off is skipped and the engine reads them back from the store instead.
 
+use super::recent_ids::RecentIds;
 use crate::store::{EventBatch, NewActor, NewEvent, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -54,24 +55,50 @@ impl WriterHandle {
     }
 }
 
-/// Starts the writer. `queue` bounds the requests waiting for a commit; each commit is offered to
-/// `committed` without waiting (the engine catches up from the store if it was full).
+/// How the writer batches and deduplicates.
+pub struct WriterSettings {
+    /// Most events in one transaction.
+    pub max_commit_events: usize,
+    /// Requests waiting for a commit.
+    pub queue: usize,
+    /// How long a stored `event_id` is a duplicate at any time ([`RecentIds`]).
+    pub dedup_window_secs: u64,
+}
+
+/// Starts the writer. Each commit is offered to `committed` without waiting (the engine catches up
+/// from the store if it was full).
 pub async fn spawn_writer(
     store: Arc<dyn Store>,
-    max_commit_events: usize,
-    queue: usize,
+    settings: WriterSettings,
     committed: mpsc::Sender<Committed>,
 ) -> Result<(WriterHandle, JoinHandle<()>), StoreError> {
-    let known: HashSet<String> = store.known_actors().await?.into_iter().collect();
-    let (tx, rx) = mpsc::channel(queue.max(1));
-    let task = tokio::spawn(run(store, rx, known, max_commit_events, committed));
+    let memory = Memory {
+        known: store.known_actors().await?.into_iter().collect(),
+        recent: RecentIds::new(settings.dedup_window_secs),
+    };
+    let (tx, rx) = mpsc::channel(settings.queue.max(1));
+    let task = tokio::spawn(run(
+        store,
+        rx,
+        memory,
+        settings.max_commit_events,
+        committed,
+    ));
     Ok((WriterHandle { jobs: tx }, task))
+}
+
+/// What the writer remembers between commits.
+struct Memory {
+    /// Actors already in the `actors` table.
+    known: HashSet<String>,
+    /// Event ids stored within the dedup window.
+    recent: RecentIds,
 }
 
 async fn run(
     store: Arc<dyn Store>,
     mut rx: mpsc::Receiver<Job>,
-    mut known: HashSet<String>,
+    mut memory: Memory,
     max_commit_events: usize,
     committed: mpsc::Sender<Committed>,
 ) {
@@ -87,7 +114,7 @@ async fn run(
                 Err(_) => break,
             }
         }
-        if let Some(handoff) = commit(store.as_ref(), jobs, &mut known).await {
+        if let Some(handoff) = commit(store.as_ref(), jobs, &mut memory).await {
             // Full or closed: the engine reads these events back from the store instead.
             let _ = committed.try_send(handoff);
         }
@@ -95,11 +122,7 @@ async fn run(
 }
 
 /// Stores the jobs' events in one transaction, answers each job, and returns what was stored.
-async fn commit(
-    store: &dyn Store,
-    jobs: Vec<Job>,
-    known: &mut HashSet<String>,
-) -> Option<Committed> {
+async fn commit(store: &dyn Store, jobs: Vec<Job>, memory: &mut Memory) -> Option<Committed> {
     let received_ms = chrono::Utc::now().timestamp_millis();
     let mut batch = EventBatch {
         received_ms,
@@ -107,18 +130,22 @@ async fn commit(
     };
     // Where each job's events went: Some(position in batch) or None for an in-group duplicate.
     let mut placement: Vec<Vec<Option<usize>>> = Vec::with_capacity(jobs.len());
-    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    // Ids of this commit, at any time: a repeat inside one commit is a duplicate like one across
+    // commits within the window.
+    let mut seen: HashSet<i64> = HashSet::new();
     let mut new_names: HashSet<String> = HashSet::new();
     let mut replies = Vec::with_capacity(jobs.len());
     for job in jobs {
         replies.push(job.reply);
         let mut places = Vec::with_capacity(job.events.len());
         for e in job.events {
-            if e.eid_hash.is_some_and(|h| !seen.insert((e.ts_ms, h))) {
+            if e.eid_hash
+                .is_some_and(|h| memory.recent.contains(h) || !seen.insert(h))
+            {
                 places.push(None);
                 continue;
             }
-            if !known.contains(&e.actor) && !new_names.contains(&e.actor) {
+            if !memory.known.contains(&e.actor) && !new_names.contains(&e.actor) {
                 new_names.insert(e.actor.clone());
                 batch.new_actors.push(NewActor {
                     name: e.actor.clone(),
@@ -139,7 +166,14 @@ async fn commit(
     match outcome {
         Ok(appended) => {
             let stored = |i: usize| appended.inserted.get(i).copied().unwrap_or(false);
-            known.extend(batch.new_actors.into_iter().map(|a| a.name));
+            memory
+                .known
+                .extend(batch.new_actors.into_iter().map(|a| a.name));
+            for (e, _) in batch.events.iter().zip(&appended.inserted).filter(|p| *p.1) {
+                if let Some(h) = e.eid_hash {
+                    memory.recent.remember(h, received_ms);
+                }
+            }
             for (reply, places) in replies.into_iter().zip(placement) {
                 let verdicts = places.iter().map(|p| p.is_some_and(stored)).collect();
                 let _ = reply.send(Ok(verdicts));

@@ -120,49 +120,61 @@ async fn a_batch_retried_three_times_is_stored_once(backend: Backend) {
 }
 on_both_backends!(a_batch_retried_three_times_is_stored_once);
 
-async fn an_event_id_is_a_duplicate_at_its_own_time_only(backend: Backend) {
+/// The same event at the given time.
+fn event_at(id: &str, time: &str) -> String {
+    crate::helpers::event(id).replace("2026-11-29T10:00:00Z", time)
+}
+
+/// Posts NDJSON lines and returns `(accepted, duplicates)`.
+async fn post_lines(app: &TestApp, lines: &[String]) -> (u64, u64) {
+    let body: Value = app
+        .post_events("application/x-ndjson", lines.join("\n"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    (
+        body["accepted"].as_u64().unwrap(),
+        body["duplicates"].as_u64().unwrap(),
+    )
+}
+
+async fn a_repeated_event_id_is_a_duplicate_whatever_its_time_within_the_window(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let at = |id: &str, time: &str| crate::helpers::event(id).replace("2026-11-29T10:00:00Z", time);
-    // One request: a repeat within it is a duplicate, the same id an hour later is another access.
     let first = [
-        at("same", "2026-11-29T10:00:00Z"),
-        at("same", "2026-11-29T10:00:00Z"),
-        at("same", "2026-11-29T11:00:00Z"),
-    ]
-    .join("\n");
-    let body: Value = app
-        .post_events("application/x-ndjson", first)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (body["accepted"].as_u64(), body["duplicates"].as_u64()),
-        (Some(2), Some(1))
-    );
-    // Later requests: both stored events are recognised; a third time is new again.
-    let second = [
-        at("same", "2026-11-29T11:00:00Z"),
-        at("same", "2026-11-29T10:00:00Z"),
-        at("same", "2026-11-29T12:00:00Z"),
-    ]
-    .join("\n");
-    let body: Value = app
-        .post_events("application/x-ndjson", second)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (body["accepted"].as_u64(), body["duplicates"].as_u64()),
-        (Some(1), Some(2))
-    );
-    assert_eq!(app.stored_ids().await.len(), 3);
+        event_at("same", "2026-11-29T10:00:00Z"),
+        event_at("same", "2026-11-29T10:00:00Z"),
+        event_at("same", "2026-11-29T11:00:00Z"),
+    ];
+    assert_eq!(post_lines(&app, &first).await, (1, 2));
+    let later = [event_at("same", "2026-11-29T12:00:00Z")];
+    assert_eq!(post_lines(&app, &later).await, (0, 1));
+    assert_eq!(app.stored_ids().await.len(), 1);
     app.stop().await;
 }
-on_both_backends!(an_event_id_is_a_duplicate_at_its_own_time_only);
+on_both_backends!(a_repeated_event_id_is_a_duplicate_whatever_its_time_within_the_window);
+
+async fn without_the_window_an_event_id_is_a_duplicate_at_its_own_time_only(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.ingest.dedup_window_secs = 0).await else {
+        return;
+    };
+    // What a restart leaves: the store knows each event by its id and its time.
+    let at_ten = [event_at("same", "2026-11-29T10:00:00Z")];
+    assert_eq!(post_lines(&app, &at_ten).await, (1, 0));
+    assert_eq!(
+        post_lines(&app, &at_ten).await,
+        (0, 1),
+        "the same event again"
+    );
+    let at_eleven = [event_at("same", "2026-11-29T11:00:00Z")];
+    assert_eq!(post_lines(&app, &at_eleven).await, (1, 0), "another access");
+    assert_eq!(post_lines(&app, &at_eleven).await, (0, 1));
+    assert_eq!(app.stored_ids().await.len(), 2);
+    app.stop().await;
+}
+on_both_backends!(without_the_window_an_event_id_is_a_duplicate_at_its_own_time_only);
 
 async fn sixty_four_concurrent_clients_lose_and_duplicate_nothing(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
