@@ -107,7 +107,7 @@ pub struct IngestConfig {
     /// Seconds a client is told to wait (`Retry-After`) when the service is saturated.
     pub retry_after_secs: u64,
     /// For how long after it was stored an `event_id` is a duplicate whatever its `time` (after
-    /// that, and across restarts, only the same id at the same time is); 0 turns this off.
+    /// that, only the same id at the same time is); 0 turns this off.
     pub dedup_window_secs: u64,
 }
 

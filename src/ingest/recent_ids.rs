@@ -4,8 +4,8 @@
 //! stay in order (migration 0005). A client that re-sends an event with a new `time` (a retry that
 //! re-stamps its events, a script posting "now") would then have it stored twice. So the writer also
 //! remembers the hashes of the ids it stored in the last `ingest.dedup_window_secs`, at most
-//! [`MAX_REMEMBERED`] of them: a repeat of one of those is a duplicate at any time. The memory is
-//! this process's own; after a restart only exact repeats are recognised until the window fills again.
+//! [`MAX_REMEMBERED`] of them: a repeat of one of those is a duplicate at any time. At start the
+//! writer reads the window's ids back from the store, so a restart does not shorten it.
 //!
 //! Only the 64-bit hash is kept (~40 bytes an id): two different ids in the window share one with a
 //! probability of about `window size / 2^64` per event, which is below anything measurable.
@@ -31,6 +31,11 @@ impl RecentIds {
             order: VecDeque::new(),
             stored_at: HashMap::new(),
         }
+    }
+
+    /// Where the window starts at `now_ms`; `None` when it is off.
+    pub fn window_start(&self, now_ms: i64) -> Option<i64> {
+        (self.window_ms > 0).then(|| now_ms.saturating_sub(self.window_ms))
     }
 
     /// Whether an event id with this hash was stored within the window.

@@ -6,7 +6,7 @@
 //! The committed events are then handed to the detection engine in memory ([`Committed`]); if the
 //! engine is busy the hand-off is skipped and the engine reads them back from the store instead.
 
-use super::recent_ids::RecentIds;
+use super::recent_ids::{RecentIds, MAX_REMEMBERED};
 use crate::store::{EventBatch, NewActor, NewEvent, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -72,9 +72,19 @@ pub async fn spawn_writer(
     settings: WriterSettings,
     committed: mpsc::Sender<Committed>,
 ) -> Result<(WriterHandle, JoinHandle<()>), StoreError> {
+    let mut recent = RecentIds::new(settings.dedup_window_secs);
+    if let Some(since_ms) = recent.window_start(chrono::Utc::now().timestamp_millis()) {
+        // A restart keeps the window: the ids stored in it are read back.
+        let stored = store
+            .recent_event_hashes(since_ms, MAX_REMEMBERED as i64)
+            .await?;
+        for (hash, received_ms) in stored {
+            recent.remember(hash, received_ms);
+        }
+    }
     let memory = Memory {
         known: store.known_actors().await?.into_iter().collect(),
-        recent: RecentIds::new(settings.dedup_window_secs),
+        recent,
     };
     let (tx, rx) = mpsc::channel(settings.queue.max(1));
     let task = tokio::spawn(run(

@@ -98,6 +98,13 @@ pub trait Store:
         max_id: i64,
         limit: i64,
     ) -> StoreResult<u64>;
+    /// `(eid_hash, received_ms)` of hashed events received since `since_received_ms`, among the
+    /// last `limit` stored, in the order they were stored (the writer's dedup window after a restart).
+    async fn recent_event_hashes(
+        &self,
+        since_received_ms: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, i64)>>;
     /// Events with `id > after_id` (the detection engine's lag behind its cursor).
     async fn count_events_after(&self, after_id: i64) -> StoreResult<i64>;
 

@@ -88,6 +88,27 @@ macro_rules! impl_store {
                 Ok(done.rows_affected())
             }
 
+            async fn recent_event_hashes(
+                &self,
+                since_received_ms: i64,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<(i64, i64)>> {
+                // Ids grow with receipt time (one writer): the newest rows are the highest ids.
+                let rows = sqlx::query(
+                    "SELECT eid_hash, received_ms FROM events \
+                     WHERE id > (SELECT COALESCE(MAX(id), 0) FROM events) - $1 \
+                     AND received_ms >= $2 AND eid_hash IS NOT NULL ORDER BY id",
+                )
+                .bind(limit)
+                .bind(since_received_ms)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .iter()
+                    .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
+                    .collect::<Result<_, sqlx::Error>>()?)
+            }
+
             async fn count_events_after(&self, after_id: i64) -> $crate::store::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT count(*) FROM events WHERE id > $1")
                     .bind(after_id)

@@ -363,3 +363,54 @@ async fn ocsf_events_are_mapped_onto_the_native_schema(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(ocsf_events_are_mapped_onto_the_native_schema);
+
+async fn the_dedup_window_survives_a_restart(backend: Backend) {
+    use accesswatch::ingest::{hash_event_id, spawn_writer, WriterSettings};
+    use accesswatch::store::NewEvent;
+    use detectors::{ActorType, Outcome};
+    let Some((url, _dir)) = crate::helpers::fresh_database(backend).await else {
+        return;
+    };
+    let store = accesswatch::store::open(&url).await.unwrap();
+    let at = |ts_ms: i64| NewEvent {
+        eid_hash: Some(hash_event_id("same")),
+        event_id: Some("same".into()),
+        ts_ms,
+        actor: "alice@example.com".into(),
+        actor_type: ActorType::User,
+        actor_group: None,
+        action: "read".into(),
+        resource: "db.customers".into(),
+        records: 1,
+        bytes: None,
+        outcome: Outcome::Success,
+        sensitivity: None,
+        jurisdictions: None,
+        source_ip: None,
+        region: None,
+        attributes: None,
+    };
+    let start = || async {
+        let (committed, _) = tokio::sync::mpsc::channel(1);
+        let settings = WriterSettings {
+            max_commit_events: 1_000,
+            queue: 8,
+            dedup_window_secs: 600,
+        };
+        spawn_writer(store.clone(), settings, committed)
+            .await
+            .unwrap()
+    };
+    let (writer, task) = start().await;
+    assert_eq!(writer.write(vec![at(1_000)]).await.unwrap(), vec![true]);
+    drop(writer);
+    task.await.unwrap();
+    let (writer, _task) = start().await;
+    assert_eq!(
+        writer.write(vec![at(2_000)]).await.unwrap(),
+        vec![false],
+        "the restarted writer still knows the id"
+    );
+    assert_eq!(store.count_events().await.unwrap(), 1);
+}
+on_both_backends!(the_dedup_window_survives_a_restart);
