@@ -42,6 +42,18 @@ where
     })
 }
 
+/// Rows of two integer columns.
+pub(super) fn int_pairs<'r, R>(rows: &'r [R]) -> Result<Vec<(i64, i64)>, sqlx::Error>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
 pub(super) fn api_key<'r, R>(row: &'r R) -> Result<ApiKey, sqlx::Error>
 where
     R: Row,

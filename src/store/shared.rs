@@ -63,10 +63,7 @@ macro_rules! impl_store {
                 .bind(actor)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows
-                    .iter()
-                    .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
-                    .collect::<Result<_, sqlx::Error>>()?)
+                Ok($crate::store::row::int_pairs(&rows)?)
             }
 
             async fn delete_events_before(
@@ -103,10 +100,7 @@ macro_rules! impl_store {
                 .bind(since_received_ms)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows
-                    .iter()
-                    .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
-                    .collect::<Result<_, sqlx::Error>>()?)
+                Ok($crate::store::row::int_pairs(&rows)?)
             }
 
             async fn count_events_after(&self, after_id: i64) -> $crate::store::StoreResult<i64> {

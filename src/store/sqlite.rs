@@ -9,7 +9,7 @@ use super::sqlite_conn::ConnThread;
 use super::sqlite_events;
 use super::{Appended, StoreError, StoreResult, StoredEvent};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool};
+use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
