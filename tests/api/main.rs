@@ -11,6 +11,7 @@ mod auth;
 mod breach_helpers;
 mod crash;
 mod dashboards;
+mod dedup;
 mod demo;
 mod detection;
 mod incident_report;

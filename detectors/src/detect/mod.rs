@@ -3,6 +3,7 @@
 //! per event only where a count must be taken, per window close or per day close for statistics.
 
 pub mod breadth;
+mod day_evidence;
 pub mod denied;
 pub mod new_access;
 pub mod origin;
@@ -10,6 +11,7 @@ pub mod peer;
 pub mod population;
 pub mod rules;
 pub mod size;
+mod size_evidence;
 pub mod sustained;
 pub mod time_of_day;
 pub mod volume;

@@ -141,7 +141,7 @@ pub fn check(
     let z_size = (sizes.z_n > 0.0)
         .then(|| sizes.z_sum / sizes.z_n / (1.0 / sizes.z_n + PERSON_SIZE_VAR).sqrt());
     let z = match z_size {
-        Some(zs) => crate::detect::sustained::stouffer_correlated(z_days, zs),
+        Some(zs) => crate::detect::day_evidence::stouffer_correlated(z_days, zs),
         None => z_days,
     };
     let ratio = today / mean;

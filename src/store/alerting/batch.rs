@@ -1,4 +1,4 @@
-//! The multi-row statements that write a [`Plan`](super::fold::Plan), and the history and outbox
+//! The multi-row statements that write a [`Plan`](super::plan::Plan), and the history and outbox
 //! rows of every other change, for both backends.
 //!
 //! Every sqlx-sqlite statement is a round trip to the sqlx worker thread, so statements per batch,
@@ -87,7 +87,7 @@ macro_rules! impl_alert_batch {
             /// Writes everything `plan` changes; its occurrences were written before it was made.
             async fn write_plan(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                plan: &$crate::store::alerting::fold::Plan,
+                plan: &$crate::store::alerting::plan::Plan,
                 timing: &$crate::store::GroupTiming,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<()> {
@@ -100,7 +100,7 @@ macro_rules! impl_alert_batch {
 
             async fn insert_alerts(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                alerts: &[$crate::store::alerting::fold::NewAlert],
+                alerts: &[$crate::store::alerting::plan::NewAlert],
                 now_ms: i64,
             ) -> $crate::store::StoreResult<()> {
                 for chunk in alerts.chunks($crate::store::alerting::batch::rows_per_statement(20)) {
@@ -143,7 +143,7 @@ macro_rules! impl_alert_batch {
             /// seen and, when raised, the new severity and evidence.
             async fn update_alerts(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                updates: &[$crate::store::alerting::fold::AlertUpdate],
+                updates: &[$crate::store::alerting::plan::AlertUpdate],
                 now_ms: i64,
             ) -> $crate::store::StoreResult<()> {
                 for chunk in updates.chunks($crate::store::alerting::batch::rows_per_statement(7)) {
@@ -197,7 +197,7 @@ macro_rules! impl_alert_batch {
             /// Writes history rows; returns their ids, in order.
             async fn insert_history(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                rows: &[$crate::store::alerting::fold::HistoryRow],
+                rows: &[$crate::store::alerting::plan::HistoryRow],
             ) -> $crate::store::StoreResult<Vec<i64>> {
                 if rows.is_empty() {
                     return Ok(Vec::new());
@@ -234,7 +234,7 @@ macro_rules! impl_alert_batch {
             /// Writes one history row; returns its id.
             async fn insert_change(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                row: $crate::store::alerting::fold::HistoryRow,
+                row: $crate::store::alerting::plan::HistoryRow,
             ) -> $crate::store::StoreResult<i64> {
                 let ids = Self::insert_history(tx, std::slice::from_ref(&row)).await?;
                 Ok(ids.first().copied().ok_or(sqlx::Error::RowNotFound)?)
@@ -245,7 +245,7 @@ macro_rules! impl_alert_batch {
             /// flushes next.
             async fn enqueue(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                rows: &[$crate::store::alerting::fold::OutboxRow],
+                rows: &[$crate::store::alerting::plan::OutboxRow],
                 changes: &[i64],
                 timing: Option<&$crate::store::GroupTiming>,
                 now_ms: i64,
@@ -286,7 +286,7 @@ macro_rules! impl_alert_batch {
             /// before `now_ms`, so one upsert per group answers for all of the batch's changes.
             async fn flush_times(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                rows: &[$crate::store::alerting::fold::OutboxRow],
+                rows: &[$crate::store::alerting::plan::OutboxRow],
                 t: &$crate::store::GroupTiming,
                 now_ms: i64,
             ) -> $crate::store::StoreResult<

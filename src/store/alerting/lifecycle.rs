@@ -78,7 +78,7 @@ macro_rules! impl_alert_store {
                 }
                 let change = Self::insert_change(
                     &mut tx,
-                    $crate::store::alerting::fold::HistoryRow {
+                    $crate::store::alerting::plan::HistoryRow {
                         alert_id: t.alert_id.clone(),
                         at_ms: t.at_ms,
                         who: t.who.clone(),
@@ -92,7 +92,7 @@ macro_rules! impl_alert_store {
                 let outbox: Vec<_> = t
                     .notify
                     .iter()
-                    .map(|receiver| $crate::store::alerting::fold::OutboxRow {
+                    .map(|receiver| $crate::store::alerting::plan::OutboxRow {
                         change: 0,
                         alert_id: t.alert_id.clone(),
                         receiver: receiver.clone(),

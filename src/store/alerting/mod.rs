@@ -13,6 +13,7 @@ pub(super) mod batch;
 pub(super) mod fold;
 pub(super) mod lifecycle;
 pub(super) mod outbox;
+pub(super) mod plan;
 pub(super) mod review;
 pub(super) mod rows;
 mod types;

@@ -61,7 +61,7 @@ macro_rules! impl_review_store {
                 .await?;
                 Self::insert_change(
                     &mut tx,
-                    $crate::store::alerting::fold::HistoryRow {
+                    $crate::store::alerting::plan::HistoryRow {
                         alert_id: f.alert_id.clone(),
                         at_ms: f.at_ms,
                         who: f.author.clone(),
