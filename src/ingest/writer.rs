@@ -179,22 +179,20 @@ async fn commit(store: &dyn Store, jobs: Vec<Job>, memory: &mut Memory) -> Optio
             memory
                 .known
                 .extend(batch.new_actors.into_iter().map(|a| a.name));
-            for (e, _) in batch.events.iter().zip(&appended.inserted).filter(|p| *p.1) {
-                if let Some(h) = e.eid_hash {
-                    memory.recent.remember(h, received_ms);
-                }
-            }
             for (reply, places) in replies.into_iter().zip(placement) {
                 let verdicts = places.iter().map(|p| p.is_some_and(stored)).collect();
                 let _ = reply.send(Ok(verdicts));
             }
             let (first_id, last_id) = appended.ids?;
-            let events = batch
+            let events: Vec<NewEvent> = batch
                 .events
                 .into_iter()
                 .enumerate()
                 .filter_map(|(i, e)| stored(i).then_some(e))
                 .collect();
+            for hash in events.iter().filter_map(|e| e.eid_hash) {
+                memory.recent.remember(hash, received_ms);
+            }
             Some(Committed {
                 first_id,
                 last_id,

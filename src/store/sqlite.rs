@@ -8,11 +8,24 @@ use super::model::EventBatch;
 use super::sqlite_conn::ConnThread;
 use super::sqlite_events;
 use super::{Appended, StoreError, StoreResult, StoredEvent};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Pragmas of every connection, the sqlx pool's and the rusqlite threads' alike: WAL, `FULL`
+/// fsyncs, a 64 MiB page cache that keeps the indexes' upper levels hot, and memory-mapped reads
+/// that spare a copy per page.
+pub(super) const PRAGMAS: &[(&str, &str)] = &[
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("cache_size", "-65536"),
+    ("mmap_size", "268435456"),
+];
+
+/// How long a connection waits for another's write lock.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -24,16 +37,13 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            // The dedup index is random by nature: a 64 MiB page cache keeps its upper levels hot,
-            // and memory-mapped reads spare a copy per page.
-            .pragma("cache_size", "-65536")
-            .pragma("mmap_size", "268435456")
-            .foreign_keys(true);
+        let options = PRAGMAS.iter().fold(
+            SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .busy_timeout(BUSY_TIMEOUT)
+                .foreign_keys(true),
+            |options, &(name, value)| options.pragma(name, value),
+        );
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {

@@ -6,11 +6,11 @@
 //! closure against a plain connection with cached prepared statements, and answers through a
 //! oneshot channel. The thread ends when its handle is dropped.
 
+use super::sqlite::{BUSY_TIMEOUT, PRAGMAS};
 use super::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::Duration;
 use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -24,11 +24,11 @@ impl ConnThread {
     /// starts its thread.
     pub fn open(path: &Path, name: &str) -> StoreResult<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        for &(name, value) in PRAGMAS {
+            // As sqlx writes them: the values are keywords and numbers, not strings.
+            conn.execute_batch(&format!("PRAGMA {name} = {value}"))?;
+        }
         let (jobs, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name(name.into())
