@@ -18,7 +18,7 @@ use super::model::{
 };
 use super::row::EVENT_COLUMNS;
 use super::{Appended, StoreResult};
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Row, TransactionBehavior};
 
 const INSERT_HASHED: &str = "INSERT INTO events (received_ms, eid_hash, event_id, ts_ms, actor, \
      actor_type, actor_group, action, resource, records, bytes, outcome, sensitivity, \
@@ -39,18 +39,10 @@ pub(super) fn append(conn: &mut Connection, batch: &EventBatch) -> StoreResult<A
         let mut insert = tx.prepare_cached(INSERT_HASHED)?;
         let mut stored_id = tx.prepare_cached(STORED_ID)?;
         for e in &batch.events {
-            let fresh = insert_row(&mut insert, batch.received_ms, e, e.eid_hash)? == 1;
-            let stored = fresh
-                || match stored_id
-                    .query_row(params![e.ts_ms, e.eid_hash], |r| {
-                        r.get::<_, Option<String>>(0)
-                    })
-                    .optional()?
-                {
-                    Some(id) if id == e.event_id => false,
-                    // A genuine 64-bit collision: stored without a hash rather than lost.
-                    _ => insert_row(&mut insert, batch.received_ms, e, None)? == 1,
-                };
+            // A genuine 64-bit collision is stored without a hash rather than lost.
+            let stored = insert_row(&mut insert, batch.received_ms, e, e.eid_hash)? == 1
+                || (collides(&mut stored_id, e)?
+                    && insert_row(&mut insert, batch.received_ms, e, None)? == 1);
             if stored {
                 let id = tx.last_insert_rowid();
                 ids.add(id, id);
@@ -74,8 +66,16 @@ pub(super) fn append(conn: &mut Connection, batch: &EventBatch) -> StoreResult<A
     })
 }
 
+/// Whether the row stored under `e`'s key, `(ts_ms, eid_hash)`, carries another `event_id`.
+fn collides(stored_id: &mut CachedStatement<'_>, e: &NewEvent) -> rusqlite::Result<bool> {
+    let stored: Option<Option<String>> = stored_id
+        .query_row(params![e.ts_ms, e.eid_hash], |r| r.get(0))
+        .optional()?;
+    Ok(stored.as_ref() != Some(&e.event_id))
+}
+
 fn insert_row(
-    insert: &mut rusqlite::CachedStatement<'_>,
+    insert: &mut CachedStatement<'_>,
     received_ms: i64,
     e: &NewEvent,
     eid_hash: Option<i64>,
