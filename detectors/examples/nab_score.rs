@@ -59,7 +59,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             let best: Vec<String> = best.iter().map(|s| format!("{s:.3}")).collect();
-            println!("{name}: windows [{}], outside {outside:.3}", best.join(", "));
+            println!(
+                "{name}: windows [{}], outside {outside:.3}",
+                best.join(", ")
+            );
         }
     }
     let series: Vec<ScoredSeries> = corpus
@@ -81,7 +84,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.normalized, s.threshold, s.detected_windows, s.windows, s.false_positives
         );
     }
-    println!("{} series scored in {:.2} s", corpus.len(), elapsed.as_secs_f64());
+    println!(
+        "{} series scored in {:.2} s",
+        corpus.len(),
+        elapsed.as_secs_f64()
+    );
     Ok(())
 }
 

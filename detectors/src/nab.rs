@@ -8,6 +8,7 @@
 mod csv;
 mod detector;
 mod scoring;
+mod tail;
 mod timestamp;
 
 pub use csv::{format_results, parse_series};
