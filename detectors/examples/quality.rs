@@ -1,7 +1,9 @@
 //! Detection quality on simulated worlds: generates a world per seed, runs one `Pipeline` over it and
 //! prints the `eval` report (recall per attack kind, precision, false alerts per 1,000 actor-days,
 //! delay). `cargo run --release -p detectors --example quality -- 1 2 3` (seeds; default 1 2 3).
-//! `-v` also prints every alert of the test period; `--config FILE.json` uses a `detectors::Config`.
+//! `-v` also prints every alert of the test period; `--config FILE.json` uses a `detectors::Config`;
+//! `--days N`, `--history-days N`, `--actors N` and `--start-ms MS` change the world's shape (the
+//! defaults are `SimConfig`'s), to check that the figures hold on worlds unlike the tuning ones.
 
 use detectors::eval::{evaluate, ScoredAlert};
 use detectors::sim::{simulate, SimConfig};
@@ -18,10 +20,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Config::default(),
     };
+    let flag = |name: &str| -> Option<i64> {
+        let i = args.iter().position(|a| a == name)?;
+        args.get(i + 1)?.parse().ok()
+    };
+    let shape = SimConfig {
+        days: flag("--days").map_or(SimConfig::default().days, |v| v as u32),
+        history_days: flag("--history-days")
+            .map_or(SimConfig::default().history_days, |v| v as u32),
+        actors: flag("--actors").map_or(SimConfig::default().actors, |v| v as u32),
+        start_ms: flag("--start-ms").unwrap_or(SimConfig::default().start_ms),
+        ..SimConfig::default()
+    };
+    // Seeds are the bare numbers that are not a flag's value.
     let mut seeds: Vec<u64> = args
         .iter()
-        .filter(|a| !a.ends_with(".json"))
-        .filter_map(|a| a.parse().ok())
+        .enumerate()
+        .filter(|&(i, _)| i == 0 || !args[i - 1].starts_with("--"))
+        .filter_map(|(_, a)| a.parse().ok())
         .collect();
     if seeds.is_empty() {
         seeds = vec![1, 2, 3];
@@ -29,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for seed in seeds {
         let world = simulate(&SimConfig {
             seed,
-            ..SimConfig::default()
+            ..shape.clone()
         })?;
         let mut p = Pipeline::new(config.clone())?;
         let started = std::time::Instant::now();

@@ -1,13 +1,17 @@
 //! `accesswatch nab DATA_DIR OUT_DIR`: runs the univariate volume detector over series in the
 //! Numenta Anomaly Benchmark layout (`DATA_DIR/<category>/<name>.csv`, `timestamp,value`) and
 //! writes NAB result files (`OUT_DIR/<detector>/<category>/<detector>_<name>.csv`) that NAB's own
-//! scorer reads.
+//! scorer reads. With `--labels`, it also prints NAB's score for the three profiles, computed by the
+//! Rust port of NAB's scorer, so a figure needs no Python.
 
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use detectors::nab::{format_results, parse_series, results_path, score_series, NabConfig};
+use detectors::nab::{
+    format_results, parse_series, parse_windows, results_path, score_corpus, score_series,
+    CombinedWindows, CostProfile, NabConfig, NabScore, ScoredSeries,
+};
 
 const DETECTOR: &str = "accesswatch";
 
@@ -17,14 +21,50 @@ pub struct NabArgs {
     pub data_dir: PathBuf,
     /// Results directory to write into.
     pub out_dir: PathBuf,
+    /// NAB's `labels/combined_windows.json`: also score the results (standard, reward_low_FP_rate and
+    /// reward_low_FN_rate profiles) and print the scores on stdout.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Print the scores as JSON (with `--labels`).
+    #[arg(long, requires = "labels")]
+    pub json: bool,
+    /// Detector settings as JSON (fields of `NabConfig`, docs/DETECTORS.md); defaults otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// One series after scoring: its name relative to the data directory, times and scores.
+struct Scored {
+    name: String,
+    timestamps: Vec<i64>,
+    scores: Vec<f64>,
 }
 
 pub fn run(args: NabArgs) -> anyhow::Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => NabConfig::default(),
+    };
+    let labels: Option<CombinedWindows> = match &args.labels {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let mut files = Vec::new();
     collect_csv(&args.data_dir, &mut files)?;
     files.sort();
-    let config = NabConfig::default();
-    for file in &files {
+    let mut corpus = Vec::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
         let relative = file
             .strip_prefix(&args.data_dir)?
             .to_string_lossy()
@@ -38,13 +78,74 @@ pub fn run(args: NabArgs) -> anyhow::Result<ExitCode> {
         }
         std::fs::write(&out, format_results(&points, &scores))?;
         eprintln!(
-            "nab: {relative}: {} points -> {}",
+            "nab: [{}/{}] {relative}: {} points -> {}",
+            i + 1,
+            files.len(),
             points.len(),
             out.display()
         );
+        corpus.push(Scored {
+            name: relative,
+            timestamps: points.iter().map(|p| p.0).collect(),
+            scores,
+        });
     }
     eprintln!("nab: {} series scored", files.len());
+    if let Some(labels) = labels {
+        print_scores(&corpus, &labels, args.json)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+const PROFILES: [(&str, CostProfile); 3] = [
+    ("standard", CostProfile::STANDARD),
+    ("reward_low_FP_rate", CostProfile::REWARD_LOW_FP_RATE),
+    ("reward_low_FN_rate", CostProfile::REWARD_LOW_FN_RATE),
+];
+
+/// Scores the corpus against its labelled windows (a series without labels has none) per profile.
+fn print_scores(corpus: &[Scored], labels: &CombinedWindows, json: bool) -> anyhow::Result<()> {
+    let mut windows = Vec::with_capacity(corpus.len());
+    for s in corpus {
+        let pairs = labels.get(&s.name).map_or(&[][..], Vec::as_slice);
+        windows
+            .push(parse_windows(pairs).map_err(|e| anyhow::anyhow!("labels for {}: {e}", s.name))?);
+    }
+    let series: Vec<ScoredSeries> = corpus
+        .iter()
+        .zip(&windows)
+        .map(|(s, w)| ScoredSeries {
+            timestamps: &s.timestamps,
+            scores: &s.scores,
+            windows: w,
+        })
+        .collect();
+    let scores: Vec<(&str, NabScore)> = PROFILES
+        .iter()
+        .map(|&(name, profile)| (name, score_corpus(&series, profile)))
+        .collect();
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = scores
+            .into_iter()
+            .map(|(name, score)| Ok((name.to_string(), serde_json::to_value(score)?)))
+            .collect::<anyhow::Result<_>>()?;
+        println!("{}", serde_json::Value::Object(map));
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:>6} {:>10} {:>9} {:>16}",
+        "profile", "score", "threshold", "windows", "false positives"
+    );
+    for (name, s) in scores {
+        println!(
+            "{name:<20} {:>6.1} {:>10.3} {:>9} {:>16}",
+            s.normalized,
+            s.threshold,
+            format!("{}/{}", s.detected_windows, s.windows),
+            s.false_positives
+        );
+    }
+    Ok(())
 }
 
 fn collect_csv(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {

@@ -19,6 +19,7 @@ mod incident_store;
 mod incidents;
 mod incidents_cli;
 mod ingest;
+mod nab_cli;
 mod obligations_api;
 mod reminders;
 mod reminders_receivers;
