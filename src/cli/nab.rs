@@ -28,9 +28,10 @@ pub struct NabArgs {
     /// Print the scores as JSON (with `--labels`).
     #[arg(long, requires = "labels")]
     pub json: bool,
-    /// Detector settings as JSON (fields of `NabConfig`, docs/DETECTORS.md); defaults otherwise.
+    /// The univariate detector's settings as JSON (fields of `NabConfig`, docs/DETECTORS.md);
+    /// defaults otherwise.
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub detector_config: Option<PathBuf>,
 }
 
 /// One series after scoring: its name relative to the data directory, times and scores.
@@ -41,7 +42,7 @@ struct Scored {
 }
 
 pub fn run(args: NabArgs) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
+    let config = match &args.detector_config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;

@@ -126,7 +126,7 @@ fn a_bad_detector_setting_is_named() {
     let (ok, _, stderr) = nab(&[
         data.to_str().unwrap(),
         dir.path().join("out").to_str().unwrap(),
-        "--config",
+        "--detector-config",
         config.to_str().unwrap(),
     ]);
     assert!(!ok);
