@@ -63,10 +63,14 @@ pub struct UnivariateDetector {
     /// The last `baseline_points` points, oldest first.
     times: VecDeque<i64>,
     values: VecDeque<f64>,
-    /// The last `history_points` deviations.
-    deviations: VecDeque<f64>,
-    tail: Option<Tail>,
-    since_fit: usize,
+    /// Deviations from the recent median alone, which judge a point until ...
+    plain: History,
+    /// ... deviations from the closer of the two baselines have been learned for `seasonal_days`
+    /// (a full week of same-time values). Each kind is judged against its own kind: mixed, the first
+    /// day's larger deviations set the tail for weeks, and a smooth daily series hid a level jump.
+    seasonal: History,
+    /// Time of the first deviation with a same-time baseline.
+    seasonal_since: Option<i64>,
     scratch: Vec<f64>,
     seen: usize,
     /// Recent raw scores, for damping repeats within an episode.
@@ -78,10 +82,10 @@ impl UnivariateDetector {
         UnivariateDetector {
             times: VecDeque::with_capacity(config.baseline_points + 1),
             values: VecDeque::with_capacity(config.baseline_points + 1),
-            deviations: VecDeque::with_capacity(config.history_points + 1),
             config,
-            tail: None,
-            since_fit: 0,
+            plain: History::default(),
+            seasonal: History::default(),
+            seasonal_since: None,
             scratch: Vec::new(),
             seen: 0,
             recent: VecDeque::new(),
@@ -96,9 +100,23 @@ impl UnivariateDetector {
         }
         self.seen += 1;
         let score = match self.deviation(t, value) {
-            Some(deviation) => {
-                let score = self.tail_score(deviation);
-                self.learn_deviation(deviation);
+            Some((plain, seasonal)) => {
+                if seasonal.is_some() && self.seasonal_since.is_none() {
+                    self.seasonal_since = Some(t);
+                }
+                let span = self.config.seasonal_days as i64 * DAY_MS;
+                let judged_seasonally = self.seasonal_since.is_some_and(|s| t - s >= span)
+                    && self.seasonal.deviations.len() >= self.config.warmup_points;
+                let score = match seasonal {
+                    Some(d) if judged_seasonally => {
+                        self.seasonal.score(d, &self.config, &mut self.scratch)
+                    }
+                    _ => self.plain.score(plain, &self.config, &mut self.scratch),
+                };
+                self.plain.learn(plain, self.config.history_points);
+                if let Some(d) = seasonal {
+                    self.seasonal.learn(d, self.config.history_points);
+                }
                 score
             }
             None => 0.0,
@@ -124,10 +142,10 @@ impl UnivariateDetector {
         }
     }
 
-    /// `ln(1 + |value − baseline| / spread)` against the closer of the two baselines; the spread is
-    /// the recent values' MAD, floored so that a flat stretch does not make the smallest change
-    /// infinite.
-    fn deviation(&mut self, t: i64, value: f64) -> Option<f64> {
+    /// `ln(1 + |value − baseline| / spread)` against the closer of the two baselines, and whether
+    /// there was a same-time baseline; the spread is the recent values' MAD, floored so that a flat
+    /// stretch does not make the smallest change infinite.
+    fn deviation(&mut self, t: i64, value: f64) -> Option<(f64, Option<f64>)> {
         if self.values.len() < 10 {
             return None;
         }
@@ -139,11 +157,11 @@ impl UnivariateDetector {
         }
         let mad = select_median(&mut self.scratch);
         let spread = (1.4826 * mad).max(1e-3 * median.abs() + 1e-9);
-        let off = match self.same_time_median(t) {
-            Some(seasonal) => (value - median).abs().min((value - seasonal).abs()),
-            None => (value - median).abs(),
-        };
-        Some((off / spread).ln_1p())
+        let plain = (value - median).abs();
+        let seasonal = self
+            .same_time_median(t)
+            .map(|seasonal| (plain.min((value - seasonal).abs()) / spread).ln_1p());
+        Some(((plain / spread).ln_1p(), seasonal))
     }
 
     /// Median of the values at the same time of day (within one point's spacing) on the earlier
@@ -163,13 +181,24 @@ impl UnivariateDetector {
         }
         (self.scratch.len() >= 3).then(|| select_median(&mut self.scratch))
     }
+}
 
+/// Past deviations of one kind and the tail fitted to them.
+#[derive(Debug, Clone, Default)]
+struct History {
+    /// The last `history_points` deviations.
+    deviations: VecDeque<f64>,
+    tail: Option<Tail>,
+    since_fit: usize,
+}
+
+impl History {
     /// `L / (1 + L)` with `L = −log10` of the deviation's tail probability among past deviations.
-    fn tail_score(&mut self, deviation: f64) -> f64 {
-        if self.tail.is_none() || self.since_fit >= self.config.refit_points {
-            self.scratch.clear();
-            self.scratch.extend(self.deviations.iter().copied());
-            self.tail = Tail::fit(&mut self.scratch, self.config.tail_quantile);
+    fn score(&mut self, deviation: f64, config: &NabConfig, scratch: &mut Vec<f64>) -> f64 {
+        if self.tail.is_none() || self.since_fit >= config.refit_points {
+            scratch.clear();
+            scratch.extend(self.deviations.iter().copied());
+            self.tail = Tail::fit(scratch, config.tail_quantile);
             self.since_fit = 0;
         }
         self.since_fit += 1;
@@ -177,9 +206,9 @@ impl UnivariateDetector {
             .map_or(0.0, |tail| score_of_log10_tail(tail.log10_tail(deviation)))
     }
 
-    fn learn_deviation(&mut self, deviation: f64) {
+    fn learn(&mut self, deviation: f64, capacity: usize) {
         self.deviations.push_back(deviation);
-        if self.deviations.len() > self.config.history_points.max(1) {
+        if self.deviations.len() > capacity.max(1) {
             self.deviations.pop_front();
         }
     }
@@ -288,6 +317,21 @@ mod tests {
         let afternoons = (7..9).flat_map(|d| d * 288 + 120..d * 288 + 168);
         let highest = afternoons.map(|i| scores[i]).fold(0.0, f64::max);
         assert!(highest < 0.7, "afternoon peak scored {highest}");
+    }
+
+    #[test]
+    fn a_level_jump_in_a_smooth_daily_series_is_caught() {
+        // The first day, judged against the recent median alone, deviates far more than the later
+        // days against their same-time baseline; it must not set the tail they are judged by.
+        let mut points = rhythm(12);
+        let jump = 10 * 288 + 60;
+        for p in &mut points[jump..jump + 100] {
+            p.1 += 60.0;
+        }
+        let scores = score_series(&points, &NabConfig::default());
+        assert!(scores[jump] > 0.9, "{}", scores[jump]);
+        let before = scores[2 * 288..jump].iter().copied().fold(0.0, f64::max);
+        assert!(before < 0.75, "ordinary days scored {before}");
     }
 
     #[test]
