@@ -100,25 +100,7 @@ impl UnivariateDetector {
         }
         self.seen += 1;
         let score = match self.deviation(t, value) {
-            Some((plain, seasonal)) => {
-                if seasonal.is_some() && self.seasonal_since.is_none() {
-                    self.seasonal_since = Some(t);
-                }
-                let span = self.config.seasonal_days as i64 * DAY_MS;
-                let judged_seasonally = self.seasonal_since.is_some_and(|s| t - s >= span)
-                    && self.seasonal.deviations.len() >= self.config.warmup_points;
-                let score = match seasonal {
-                    Some(d) if judged_seasonally => {
-                        self.seasonal.score(d, &self.config, &mut self.scratch)
-                    }
-                    _ => self.plain.score(plain, &self.config, &mut self.scratch),
-                };
-                self.plain.learn(plain, self.config.history_points);
-                if let Some(d) = seasonal {
-                    self.seasonal.learn(d, self.config.history_points);
-                }
-                score
-            }
+            Some((plain, seasonal)) => self.judge(t, plain, seasonal),
             None => 0.0,
         };
         self.times.push_back(t);
@@ -142,9 +124,29 @@ impl UnivariateDetector {
         }
     }
 
-    /// `ln(1 + |value − baseline| / spread)` against the closer of the two baselines, and whether
-    /// there was a same-time baseline; the spread is the recent values' MAD, floored so that a flat
-    /// stretch does not make the smallest change infinite.
+    /// Scores a point's deviation against past deviations of its kind, then learns it: the plain
+    /// deviation always, the seasonal one when there is a same-time baseline.
+    fn judge(&mut self, t: i64, plain: f64, seasonal: Option<f64>) -> f64 {
+        if seasonal.is_some() && self.seasonal_since.is_none() {
+            self.seasonal_since = Some(t);
+        }
+        let span = self.config.seasonal_days as i64 * DAY_MS;
+        let seasonal_ready = self.seasonal_since.is_some_and(|s| t - s >= span)
+            && self.seasonal.deviations.len() >= self.config.warmup_points;
+        let score = match seasonal {
+            Some(d) if seasonal_ready => self.seasonal.score(d, &self.config, &mut self.scratch),
+            _ => self.plain.score(plain, &self.config, &mut self.scratch),
+        };
+        self.plain.learn(plain, self.config.history_points);
+        if let Some(d) = seasonal {
+            self.seasonal.learn(d, self.config.history_points);
+        }
+        score
+    }
+
+    /// The point's deviations, `ln(1 + |value − baseline| / spread)`: from the recent median, and
+    /// from the closer of the two baselines when there is a same-time one. The spread is the recent
+    /// values' MAD, floored so that a flat stretch does not make the smallest change infinite.
     fn deviation(&mut self, t: i64, value: f64) -> Option<(f64, Option<f64>)> {
         if self.values.len() < 10 {
             return None;
