@@ -96,7 +96,7 @@ impl Pipeline {
         {
             learn_run(a, g, ended, cfg);
         }
-        let peers = g.peers();
+        let peers = Some(&*g);
         let model = |q| {
             volume::model(&a.volume, peers.map(|p| &p.volume), slot, q, &cfg.volume)
                 .filter(|_| cfg.volume.enabled)
@@ -283,22 +283,16 @@ impl Pipeline {
         if let Some(c) = breadth {
             let capped = distinct.min(c.expected * cfg.breadth.min_ratio).max(1.0);
             a.breadth.update(capped, cfg.breadth.memory_windows);
-            if !g.solo {
-                g.breadth.update(capped, cfg.breadth.memory_windows);
-            }
+            g.breadth.update(capped, cfg.breadth.memory_windows);
         } else {
             a.breadth.update(distinct, cfg.breadth.memory_windows);
-            if !g.solo {
-                g.breadth.update(distinct, cfg.breadth.memory_windows);
-            }
+            g.breadth.update(distinct, cfg.breadth.memory_windows);
         }
         let events_cap = events_model.map(|m| m.quantile(z_clip));
         a.volume
             .learn_events(a.win.events as f64, events_cap, &cfg.volume);
-        if !g.solo {
-            g.volume
-                .learn_events(a.win.events as f64, events_cap, &cfg.volume);
-        }
+        g.volume
+            .learn_events(a.win.events as f64, events_cap, &cfg.volume);
         let d = a.win.denied as f64;
         let d = single.map_or(d, |c| d.min(c.expected * cfg.denied_burst.min_ratio));
         a.denied.update(d, cfg.denied_burst.memory_windows);
@@ -334,9 +328,7 @@ fn learn_run(a: &mut ActorState, g: &mut GroupState, distinct: f64, cfg: &Config
         distinct
     };
     a.run_breadth.update(capped, m.memory_windows);
-    if !g.solo {
-        g.run_breadth.update(capped, m.memory_windows);
-    }
+    g.run_breadth.update(capped, m.memory_windows);
 }
 
 /// Records the actor reads on a typical day like the one at `t`: its own daily baseline once it has

@@ -30,9 +30,8 @@ impl Pipeline {
         let mut factors: Vec<(u32, f64)> = Vec::new();
         let pop = &self.cfg.population_shift;
         for run in pairs.chunk_by_mut(|x, y| x.0 == y.0) {
-            let solo = self.st.groups.get(run[0].0 as usize).is_none_or(|g| g.solo);
             let mut r: Vec<f64> = run.iter().map(|x| x.1).collect();
-            let med = if !solo && pop.enabled && r.len() >= pop.min_members as usize {
+            let med = if pop.enabled && r.len() >= pop.min_members as usize {
                 median(&mut r).unwrap_or(1.0)
             } else {
                 1.0
@@ -92,30 +91,28 @@ impl Pipeline {
             None
         };
         let tod = &cfg.time_of_day;
-        if !g.solo && a.hours.days >= tod.min_days {
+        if a.hours.days >= tod.min_days {
             let night = a.hours.worked_night(a.day_hours, tod.night_hours);
             g.night
                 .update(if night { 1.0 } else { 0.0 }, tod.group_memory_days);
         }
         a.hours.learn_day(a.day_hours, tod.memory_days);
-        if !g.solo {
-            if day_start - a.first_ms < i64::from(cfg.peer.young_days) * DAY_MS {
-                a.young.close_day(records, factor, &size);
-            } else if !weekend && a.sustained.weekday.n >= cfg.sustained_volume.min_days {
-                let own = &a.sustained.weekday;
-                g.member_level
-                    .update(f64::from(own.mean), cfg.peer.memory_member_days);
-                g.member_var
-                    .update(f64::from(own.var), cfg.peer.memory_member_days);
-            }
-            let x = records / factor;
-            let cap = if g.daily.n >= 10.0 {
-                f64::from(g.daily.mean) + 4.0 * f64::from(g.daily.var).sqrt()
-            } else {
-                f64::INFINITY
-            };
-            g.daily.update(x.min(cap), cfg.peer.memory_member_days);
+        if day_start - a.first_ms < i64::from(cfg.peer.young_days) * DAY_MS {
+            a.young.close_day(records, factor, &size);
+        } else if !weekend && a.sustained.weekday.n >= cfg.sustained_volume.min_days {
+            let own = &a.sustained.weekday;
+            g.member_level
+                .update(f64::from(own.mean), cfg.peer.memory_member_days);
+            g.member_var
+                .update(f64::from(own.var), cfg.peer.memory_member_days);
         }
+        let x = records / factor;
+        let cap = if g.daily.n >= 10.0 {
+            f64::from(g.daily.mean) + 4.0 * f64::from(g.daily.var).sqrt()
+        } else {
+            f64::INFINITY
+        };
+        g.daily.update(x.min(cap), cfg.peer.memory_member_days);
         a.origin
             .promote(day.clamp(0, i64::from(u32::MAX)) as u32, &cfg.origin);
         a.day = i64::MIN;
@@ -128,7 +125,7 @@ impl Pipeline {
         };
         let end = day_start + DAY_MS;
         let ctx = Context {
-            group: g.peers().map(|p| &*p.name),
+            group: Some(&*g.name),
             members: g.members,
             start_ms: h.start_ms,
             span_ms: end - h.start_ms,
@@ -141,7 +138,7 @@ impl Pipeline {
         let subject = Subject {
             id,
             actor: &a.name,
-            group: g.peers().map(|p| &*p.name),
+            group: Some(&*g.name),
             last_alert_ms: &mut a.last_alert_ms,
         };
         out.extend(st.combiner.add(subject, vec![f], end, cfg));

@@ -37,11 +37,7 @@ impl Pipeline {
         if let Some(a) = st.actors.get_mut(id as usize) {
             a.win.add(ev, res_hash);
             if ev.outcome == Outcome::Success && self.cfg.volume.enabled {
-                let group = st
-                    .groups
-                    .get_mut(a.group as usize)
-                    .filter(|g| !g.solo)
-                    .map(|g| &mut g.sizes);
+                let group = st.groups.get_mut(a.group as usize).map(|g| &mut g.sizes);
                 let young = t - a.first_ms < i64::from(self.cfg.peer.young_days) * DAY_MS;
                 size::observe(
                     &mut a.win.size,
@@ -91,7 +87,7 @@ impl Pipeline {
         if !cfg.enabled {
             return;
         }
-        let peers = g.peers().map(|p| &p.volume);
+        let peers = Some(&g.volume);
         a.win.rec_model = volume::model(&a.volume, peers, slot_of(start), Quantity::Records, cfg);
         if let Some(m) = a.win.rec_model.filter(|_| !learning) {
             let f = g.shift.factor.max(1.0);
@@ -119,9 +115,11 @@ impl Pipeline {
             return;
         };
         let actor_known = a.known.touch(hash, day, cfg.actor_capacity);
-        let group_known = !g.solo && g.known.touch(hash, day, cfg.group_capacity);
-        let young = ev.time_ms - a.first_ms < i64::from(cfg.min_actor_days) * DAY_MS;
-        if actor_known || learning || (g.solo && young) || a.win.novel.len() >= NOVEL_PER_WINDOW {
+        let group_known = g.known.touch(hash, day, cfg.group_capacity);
+        // Everything is new to a new service; without a team of its own, its first days are quiet.
+        let young = ev.actor_group.is_none()
+            && ev.time_ms - a.first_ms < i64::from(cfg.min_actor_days) * DAY_MS;
+        if actor_known || learning || young || a.win.novel.len() >= NOVEL_PER_WINDOW {
             return;
         }
         a.win.novel.push(NovelAccess {
@@ -197,7 +195,7 @@ impl Pipeline {
             };
             let (top, ids) = (a.win.top_resources(), a.win.event_ids());
             let ctx = Context {
-                group: g.peers().map(|g| &*g.name),
+                group: Some(&*g.name),
                 members: g.members,
                 start_ms: a.win.first_ms,
                 span_ms: self.d.window_ms,
@@ -241,7 +239,7 @@ impl Pipeline {
             return;
         };
         let slot = slot_of(a.win.start_ms);
-        let peers = g.peers().map(|p| &p.volume);
+        let peers = Some(&g.volume);
         let Some(m) = volume::model(&a.volume, peers, slot, Quantity::Records, &self.cfg.volume)
         else {
             return;
@@ -251,7 +249,7 @@ impl Pipeline {
         let (ln_p, _) = m.check(observed, factor);
         let (top, ids) = (a.win.top_resources(), a.win.event_ids());
         let ctx = Context {
-            group: g.peers().map(|g| &*g.name),
+            group: Some(&*g.name),
             members: g.members,
             start_ms: a.win.first_ms,
             span_ms: (ev.time_ms - a.win.first_ms).max(60_000),

@@ -45,7 +45,7 @@ impl Pipeline {
             }
             let learning = closed.get(order[i].3).is_some_and(|c| c.learning);
             let (factor, report) = match self.st.groups.get_mut(g as usize) {
-                Some(gs) if !gs.solo => observe_group(gs, s, n, &mut self.ratios, &self.cfg),
+                Some(gs) => observe_group(gs, s, n, &mut self.ratios, &self.cfg),
                 _ => (1.0, None),
             };
             if let (Some(r), false, Some(gs)) = (report, learning, self.st.groups.get(g as usize)) {
@@ -87,7 +87,7 @@ impl Pipeline {
         let slot = slot_of(c.start_ms);
         let mut findings = c.findings;
         let ctx = Context {
-            group: g.peers().map(|p| &*p.name),
+            group: Some(&*g.name),
             members: g.members,
             start_ms: c.first_ms,
             span_ms: w,
@@ -105,7 +105,7 @@ impl Pipeline {
                 size: c.size,
                 pair: c.pair,
                 events: c.events,
-                daily: typical_day(a, g.peers(), c.start_ms, cfg),
+                daily: typical_day(a, Some(g), c.start_ms, cfg),
             };
             if let Some(hit) = volume::judge(&window, factor, (ln_report, z_report), &cfg.volume) {
                 findings.push(volume::finding(&ctx, &hit, slot));
@@ -125,7 +125,6 @@ impl Pipeline {
         let young_days = ((c.start_ms - a.first_ms) / DAY_MS) as u32;
         if cfg.peer.enabled
             && !c.learning
-            && !g.solo
             && young_days < cfg.peer.young_days
             && a.peer_day == i64::MIN
         {
@@ -153,16 +152,14 @@ impl Pipeline {
         );
         let (r, b) = (c.records as f64 / factor, c.bytes as f64 / factor);
         a.volume.learn(slot, r, b, caps, &cfg.volume);
-        if !g.solo {
-            g.volume.learn(slot, r, b, caps, &cfg.volume);
-        }
+        g.volume.learn(slot, r, b, caps, &cfg.volume);
         if findings.is_empty() {
             return;
         }
         let subject = Subject {
             id: c.actor,
             actor: &a.name,
-            group: g.peers().map(|p| &*p.name),
+            group: Some(&*g.name),
             last_alert_ms: &mut a.last_alert_ms,
         };
         out.extend(st.combiner.add(subject, findings, c.start_ms + w, cfg));

@@ -11,7 +11,8 @@ use super::{Derived, Pipeline, State};
 use crate::config::{Config, ConfigError};
 
 /// Format version; bumped when `State` changes incompatibly.
-const VERSION: u32 = 1;
+/// 2: actors without `actor_group` share an implicit group (and a shard) per actor type.
+const VERSION: u32 = 2;
 
 /// Serialisable detector state of one pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,9 +83,7 @@ impl Pipeline {
             {
                 return Err(RestoreError::Corrupt(format!("group {i}")));
             }
-            if !g.solo {
-                p.group_index.insert(g.name.clone(), i as u32);
-            }
+            p.group_index.insert(g.name.clone(), i as u32);
         }
         if st
             .open

@@ -111,8 +111,6 @@ impl ActorState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct GroupState {
     pub name: Box<str>,
-    /// True when the "group" is an actor without `actor_group`: it has no peers.
-    pub solo: bool,
     pub members: u32,
     pub volume: VolumeState,
     pub sizes: GroupSizes,
@@ -137,10 +135,9 @@ pub(crate) struct GroupState {
 }
 
 impl GroupState {
-    pub fn new(name: &str, solo: bool) -> Self {
+    pub fn new(name: &str) -> Self {
         GroupState {
             name: name.into(),
-            solo,
             members: 0,
             volume: VolumeState::default(),
             sizes: GroupSizes::default(),
@@ -157,11 +154,6 @@ impl GroupState {
                 ..ShiftState::default()
             },
         }
-    }
-
-    /// The group as a source of peer baselines: `None` for a solo actor.
-    pub fn peers(&self) -> Option<&GroupState> {
-        (!self.solo).then_some(self)
     }
 
     pub fn memory_bytes(&self) -> usize {

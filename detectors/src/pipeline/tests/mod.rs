@@ -87,17 +87,25 @@ pub fn workday(
 
 /// A team of `n` people working days `from..to`.
 pub fn team(g: &mut Gen, out: &mut Vec<OwnedEvent>, name: &str, n: usize, from: i64, to: i64) {
-    for day in from..to {
+    people(g, out, (name, Some(name)), n, from..to);
+}
+
+/// `n` users without `actor_group` (`user-0`, ...) working days `from..to`.
+pub fn ungrouped(g: &mut Gen, out: &mut Vec<OwnedEvent>, n: usize, from: i64, to: i64) {
+    people(g, out, ("user", None), n, from..to);
+}
+
+fn people(
+    g: &mut Gen,
+    out: &mut Vec<OwnedEvent>,
+    (prefix, group): (&str, Option<&str>),
+    n: usize,
+    days: std::ops::Range<i64>,
+) {
+    for day in days {
         for i in 0..n {
-            workday(
-                g,
-                out,
-                (&format!("{name}-{i}"), Some(name)),
-                day,
-                8,
-                20,
-                10.0,
-            );
+            let actor = format!("{prefix}-{i}");
+            workday(g, out, (&actor, group), day, 8, 20, 10.0);
         }
     }
 }

@@ -33,6 +33,18 @@ fn a_new_hire_working_like_the_team_raises_nothing() {
 }
 
 #[test]
+fn without_actor_group_a_new_account_working_like_the_others_raises_nothing() {
+    let mut g = Gen::new(14);
+    let mut ev = Vec::new();
+    ungrouped(&mut g, &mut ev, 12, 0, 24);
+    for day in 21..24 {
+        workday(&mut g, &mut ev, ("newbie", None), day, 8, 20, 10.0);
+    }
+    let alerts = run(&mut ev);
+    assert!(alerts.is_empty(), "{alerts:#?}");
+}
+
+#[test]
 fn a_group_surge_is_reported_once_and_its_members_stay_quiet() {
     let mut g = Gen::new(13);
     let mut ev = Vec::new();

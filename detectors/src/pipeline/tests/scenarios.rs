@@ -48,32 +48,55 @@ fn bulk_export_by_an_established_member_alerts_within_minutes_with_evidence() {
     assert_eq!(alerts.len(), 1, "nobody else alerts: {alerts:#?}");
 }
 
-#[test]
-fn a_new_hire_exporting_a_hundred_times_the_team_alerts_on_day_one() {
+/// Three weeks of the team's work (or of users without a group), then a newcomer's ordinary day with
+/// one export of 20,000 records: the alerts, and the newcomer's.
+fn new_hire_export(group: Option<&str>) -> (Vec<Alert>, Vec<Alert>) {
     let mut g = Gen::new(2);
-    let mut ev = history(&mut g);
-    workday(
-        &mut g,
-        &mut ev,
-        ("newbie", Some("support")),
-        HISTORY,
-        8,
-        20,
-        10.0,
-    );
+    let mut ev = match group {
+        Some(_) => history(&mut g),
+        None => {
+            let mut ev = Vec::new();
+            ungrouped(&mut g, &mut ev, 12, 0, HISTORY + 2);
+            ev
+        }
+    };
+    workday(&mut g, &mut ev, ("newbie", group), HISTORY, 8, 20, 10.0);
     ev.push(access(
         at(HISTORY, 15),
         "newbie",
-        Some("support"),
+        group,
         "crm.customers",
         20_000,
     ));
     let alerts = run(&mut ev);
-    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "newbie").collect();
+    let newbie = alerts
+        .iter()
+        .filter(|a| a.actor == "newbie")
+        .cloned()
+        .collect();
+    (alerts, newbie)
+}
+
+#[test]
+fn a_new_hire_exporting_a_hundred_times_the_team_alerts_on_day_one() {
+    let (alerts, a) = new_hire_export(Some("support"));
     assert_eq!(a.len(), 1, "{alerts:#?}");
     assert_eq!(a[0].detector, "peer");
     assert!(
         a[0].evidence.baseline.contains("peers in 'support'"),
+        "{}",
+        a[0].evidence.baseline
+    );
+}
+
+#[test]
+fn without_actor_group_a_new_account_is_judged_against_all_accounts_without_one() {
+    // Events without `actor_group`: the actors' peers are every user without a group.
+    let (alerts, a) = new_hire_export(None);
+    assert_eq!(alerts.len(), 1, "nobody else alerts: {alerts:#?}");
+    assert_eq!(a[0].detector, "peer");
+    assert!(
+        a[0].evidence.baseline.contains("(users without a group)"),
         "{}",
         a[0].evidence.baseline
     );
