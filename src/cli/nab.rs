@@ -106,6 +106,22 @@ const PROFILES: [(&str, CostProfile); 3] = [
 
 /// Scores the corpus against its labelled windows (a series without labels has none) per profile.
 fn print_scores(corpus: &[Scored], labels: &CombinedWindows, json: bool) -> anyhow::Result<()> {
+    let unlabelled: Vec<&str> = corpus
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| !labels.contains_key(*name))
+        .collect();
+    if let Some(first) = unlabelled.first() {
+        // NAB's labels list every series (`[]` when it has no anomaly): a missing one is a path that
+        // does not match, and scoring it as anomaly-free would make the figure meaningless.
+        eprintln!(
+            "nab: warning: {} of {} series have no entry in the labels (e.g. {first:?}) and are \
+             scored as having no anomaly window; DATA_DIR should be the folder that holds the \
+             category folders",
+            unlabelled.len(),
+            corpus.len()
+        );
+    }
     let mut windows = Vec::with_capacity(corpus.len());
     for s in corpus {
         let pairs = labels.get(&s.name).map_or(&[][..], Vec::as_slice);

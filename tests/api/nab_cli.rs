@@ -70,6 +70,7 @@ fn nab_writes_result_files_and_scores_a_labelled_corpus() {
     ]);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("[3/3]"), "progress per series: {stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
 
     let result = std::fs::read_to_string(out.join("accesswatch/cat/accesswatch_a.csv")).unwrap();
     let mut lines = result.lines();
@@ -95,6 +96,27 @@ fn nab_writes_result_files_and_scores_a_labelled_corpus() {
     assert!(ok);
     assert!(table.starts_with("profile"), "{table}");
     assert!(table.contains("2/2"), "{table}");
+}
+
+#[test]
+fn series_missing_from_the_labels_are_warned_about() {
+    // Pointing DATA_DIR at a category folder: names no longer match the labels' `category/name.csv`.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write_series(&data.join("cat/a.csv"), Some(1500));
+    let labels_path = dir.path().join("combined_windows.json");
+    std::fs::write(&labels_path, r#"{"cat/a.csv": []}"#).unwrap();
+    let (ok, _, stderr) = nab(&[
+        data.join("cat").to_str().unwrap(),
+        dir.path().join("out").to_str().unwrap(),
+        "--labels",
+        labels_path.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("1 of 1 series have no entry in the labels (e.g. \"a.csv\")"),
+        "{stderr}"
+    );
 }
 
 #[test]
