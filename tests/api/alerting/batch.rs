@@ -6,18 +6,9 @@ use super::support::*;
 use crate::helpers::{fresh_database, Backend};
 use crate::on_both_backends;
 use accesswatch::engine::record::alert_record;
-use accesswatch::store::{
-    self, FindingOutcome, GroupTiming, NewFeedback, NewFinding, Store, Transition,
-};
+use accesswatch::store::{self, FindingOutcome, NewFeedback, NewFinding, Store, Transition};
 use detectors::Severity;
 use sqlx::Row;
-
-const TIMING: GroupTiming = GroupTiming {
-    group_wait_ms: 1_000,
-    group_interval_ms: 5_000,
-    flap_window_ms: 60_000,
-    flap_threshold: 1,
-};
 
 /// When the batch is recorded.
 const NOW: i64 = 10_000;

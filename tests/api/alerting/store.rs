@@ -4,17 +4,8 @@ use super::support::*;
 use crate::helpers::{fresh_database, Backend};
 use crate::on_both_backends;
 use accesswatch::engine::record::alert_record;
-use accesswatch::store::{
-    self, Attempt, AttemptResult, FindingOutcome, GroupTiming, NewFinding, Transition,
-};
+use accesswatch::store::{self, Attempt, AttemptResult, FindingOutcome, NewFinding, Transition};
 use detectors::Severity;
-
-const TIMING: GroupTiming = GroupTiming {
-    group_wait_ms: 1_000,
-    group_interval_ms: 5_000,
-    flap_window_ms: 60_000,
-    flap_threshold: 1,
-};
 
 fn new_finding(observed: f64, time_ms: i64, severity: Severity) -> NewFinding {
     let alert = finding("carol", "db.loans", observed, time_ms, severity);

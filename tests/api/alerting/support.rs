@@ -173,6 +173,14 @@ pub fn finding(
 
 pub const T0: i64 = 1_795_000_000_000;
 
+/// Group timing of the store-level tests: short waits, flapping from the first repeat.
+pub const TIMING: accesswatch::store::GroupTiming = accesswatch::store::GroupTiming {
+    group_wait_ms: 1_000,
+    group_interval_ms: 5_000,
+    flap_window_ms: 60_000,
+    flap_threshold: 1,
+};
+
 /// Polls `check` every 25 ms for up to `secs` seconds.
 pub async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
 where

@@ -144,22 +144,23 @@ fn a_denied_burst_alerts() {
     );
 }
 
-#[test]
-fn walking_sixty_tables_alerts_as_breadth() {
-    let mut g = Gen::new(5);
+/// Three weeks of the team's work, then `actor` reading `tables` internal tables of five records,
+/// `step_ms` apart, from 10:00 on the next day.
+fn table_walk(seed: u64, actor: &str, tables: i64, step_ms: i64) -> Vec<Alert> {
+    let mut g = Gen::new(seed);
     let mut ev = history(&mut g);
-    for i in 0..60 {
-        let mut e = access(
-            at(HISTORY, 10) + i * 4_000,
-            "support-6",
-            Some("support"),
-            &format!("dw.table_{i:03}"),
-            5,
-        );
+    for i in 0..tables {
+        let t = at(HISTORY, 10) + i * step_ms;
+        let mut e = access(t, actor, Some("support"), &format!("dw.table_{i:03}"), 5);
         e.sensitivity = Some("internal".into());
         ev.push(e);
     }
-    let alerts = run(&mut ev);
+    run(&mut ev)
+}
+
+#[test]
+fn walking_sixty_tables_alerts_as_breadth() {
+    let alerts = table_walk(5, "support-6", 60, 4_000);
     assert!(
         alerts
             .iter()
@@ -235,20 +236,7 @@ fn a_first_read_of_credentials_a_teammate_already_reads_does_not_alert_alone() {
 
 #[test]
 fn walking_twenty_five_tables_a_minute_apart_alerts_as_breadth() {
-    let mut g = Gen::new(9);
-    let mut ev = history(&mut g);
-    for i in 0..25 {
-        let mut e = access(
-            at(HISTORY, 10) + i * 62_000,
-            "support-5",
-            Some("support"),
-            &format!("dw.table_{i:03}"),
-            5,
-        );
-        e.sensitivity = Some("internal".into());
-        ev.push(e);
-    }
-    let alerts = run(&mut ev);
+    let alerts = table_walk(9, "support-5", 25, 62_000);
     assert!(
         alerts
             .iter()
