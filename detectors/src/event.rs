@@ -14,6 +14,16 @@ pub enum ActorType {
     Service,
 }
 
+impl ActorType {
+    /// The peer group of actors of this type without `actor_group`: all of them.
+    pub fn implicit_group(self) -> &'static str {
+        match self {
+            ActorType::User => "(users without a group)",
+            ActorType::Service => "(services without a group)",
+        }
+    }
+}
+
 /// How the access ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,7 +42,8 @@ pub struct Event<'a> {
     pub event_id: Option<&'a str>,
     pub actor: &'a str,
     pub actor_type: ActorType,
-    /// Peer group (team, role). `None` means the actor is its own group.
+    /// Peer group (team, role). Without one, the actor's peers are all actors of its type without
+    /// one (see [`Event::peer_group`]).
     pub actor_group: Option<&'a str>,
     pub action: &'a str,
     pub resource: &'a str,
@@ -43,6 +54,13 @@ pub struct Event<'a> {
     pub sensitivity: Option<&'a str>,
     pub source_ip: Option<&'a str>,
     pub region: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    /// The group the actor is judged with: `actor_group`, or [`ActorType::implicit_group`].
+    pub fn peer_group(&self) -> &'a str {
+        self.actor_group.unwrap_or(self.actor_type.implicit_group())
+    }
 }
 
 /// An owned event, for producers (the simulator) and tests.

@@ -5,9 +5,7 @@ use detectors::{Alert, Config, ConfigError, Event, Pipeline};
 
 /// The shard that owns `event` among `shards`.
 pub fn shard_of(event: &Event<'_>, shards: usize) -> usize {
-    let key = event
-        .actor_group
-        .unwrap_or(detectors::pipeline::implicit_group(event.actor_type));
+    let key = event.peer_group();
     (xxhash_rust::xxh3::xxh3_64(key.as_bytes()) % shards.max(1) as u64) as usize
 }
 

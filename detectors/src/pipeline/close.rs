@@ -96,9 +96,9 @@ impl Pipeline {
         {
             learn_run(a, g, ended, cfg);
         }
-        let peers = Some(&*g);
+        let peers = &*g;
         let model = |q| {
-            volume::model(&a.volume, peers.map(|p| &p.volume), slot, q, &cfg.volume)
+            volume::model(&a.volume, Some(&peers.volume), slot, q, &cfg.volume)
                 .filter(|_| cfg.volume.enabled)
         };
         // Baselines only change at window close, so the model cached at open is still current.
@@ -108,7 +108,7 @@ impl Pipeline {
         } else {
             None
         };
-        let events_model = volume::events_model(&a.volume, peers.map(|p| &p.volume), &cfg.volume);
+        let events_model = volume::events_model(&a.volume, Some(&peers.volume), &cfg.volume);
         let events = events_model.map(|m| m.screen(a.win.events as f64, 1.0, z_report));
         let size = a.win.size;
         let (prev_start, prev_records, prev_size) = a.prev_size;
@@ -122,19 +122,12 @@ impl Pipeline {
             m.is_some_and(|m| m.screen(x as f64, 1.0, z_report).0 <= ln_report)
         };
         let young = start - a.first_ms < i64::from(cfg.peer.young_days) * DAY_MS;
-        let vol_maybe = !learning
-            && (maybe(rec_model, records)
-                || maybe(bytes_model, bytes)
-                || (young && peers.is_some()));
+        let vol_maybe =
+            !learning && (maybe(rec_model, records) || maybe(bytes_model, bytes) || young);
 
         let distinct = a.win.distinct.estimate();
-        let breadth = breadth::check(
-            distinct,
-            &a.breadth,
-            peers.map(|p| &p.breadth),
-            &cfg.breadth,
-        )
-        .filter(|_| cfg.breadth.enabled);
+        let breadth = breadth::check(distinct, &a.breadth, Some(&peers.breadth), &cfg.breadth)
+            .filter(|_| cfg.breadth.enabled);
         let run_distinct = a.run.sketch.estimate();
         let run_check = a
             .run
@@ -144,7 +137,7 @@ impl Pipeline {
                     run_distinct,
                     a.run.windows(w),
                     &a.run_breadth,
-                    peers.map(|p| &p.run_breadth),
+                    Some(&peers.run_breadth),
                     &cfg.breadth,
                 )
             })
@@ -190,7 +183,7 @@ impl Pipeline {
             (Vec::new(), Vec::new())
         };
         let ctx = Context {
-            group: peers.map(|p| &*p.name),
+            group: Some(&*peers.name),
             members: g.members,
             start_ms: a.win.first_ms,
             span_ms: w,
@@ -219,7 +212,7 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
-            let quiet = peers.is_some_and(|p| time_of_day::quiet_group(&p.night, &cfg.time_of_day));
+            let quiet = time_of_day::quiet_group(&peers.night, &cfg.time_of_day);
             let share = time_of_day::required_share(a.hours.depth(hour), quiet, &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
@@ -333,26 +326,17 @@ fn learn_run(a: &mut ActorState, g: &mut GroupState, distinct: f64, cfg: &Config
 
 /// Records the actor reads on a typical day like the one at `t`: its own daily baseline once it has
 /// a few days, else its peers' per-member daily mean.
-pub(super) fn typical_day(
-    a: &ActorState,
-    peers: Option<&GroupState>,
-    t: i64,
-    cfg: &Config,
-) -> Option<f64> {
+pub(super) fn typical_day(a: &ActorState, peers: &GroupState, t: i64, cfg: &Config) -> Option<f64> {
     let own = (a.sustained.days() >= 3.0)
         .then(|| a.sustained.expected(is_weekend(t)))
         .flatten();
-    own.or_else(|| {
-        peers
-            .filter(|p| p.daily.n >= cfg.peer.min_member_days)
-            .map(|p| f64::from(p.daily.mean))
-    })
+    own.or_else(|| (peers.daily.n >= cfg.peer.min_member_days).then(|| f64::from(peers.daily.mean)))
 }
 
 /// Records the actor reads in a usual active hour: a typical day over the hours it is usually
 /// active. The mean of active windows times twelve overstates it for an actor that is active in
 /// only some of an hour's windows (a service calling every ten minutes).
-fn usual_hour(a: &ActorState, peers: Option<&GroupState>, t: i64, cfg: &Config) -> Option<f64> {
+fn usual_hour(a: &ActorState, peers: &GroupState, t: i64, cfg: &Config) -> Option<f64> {
     let hours: f32 = a.hours.share.iter().sum();
     (a.hours.days >= 3.0)
         .then_some(())

@@ -105,7 +105,7 @@ impl Pipeline {
                 size: c.size,
                 pair: c.pair,
                 events: c.events,
-                daily: typical_day(a, Some(g), c.start_ms, cfg),
+                daily: typical_day(a, g, c.start_ms, cfg),
             };
             if let Some(hit) = volume::judge(&window, factor, (ln_report, z_report), &cfg.volume) {
                 findings.push(volume::finding(&ctx, &hit, slot));

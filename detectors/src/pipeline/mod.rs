@@ -217,10 +217,7 @@ impl Pipeline {
         let current = self.st.actors.get(id as usize).map(|a| a.group);
         let same = current
             .and_then(|g| self.st.groups.get(g as usize))
-            .is_some_and(|g| match ev.actor_group {
-                Some(name) => *g.name == *name,
-                None => *g.name == *implicit_group(ev.actor_type),
-            });
+            .is_some_and(|g| *g.name == *ev.peer_group());
         if !same {
             let group = self.group_for(ev);
             if let Some(a) = self.st.actors.get_mut(id as usize) {
@@ -230,43 +227,22 @@ impl Pipeline {
         id
     }
 
-    /// Group id for the event's group ([`implicit_group`] for an actor without one).
+    /// Group id for the event's peer group ([`Event::peer_group`]), created on first sight.
     fn group_for(&mut self, ev: &Event<'_>) -> u32 {
-        let id = match ev.actor_group {
-            Some(name) => match self.group_index.get(name) {
-                Some(&g) => g,
-                None => {
-                    let g = self.st.groups.len() as u32;
-                    self.st.groups.push(GroupState::new(name));
-                    self.group_index.insert(name.into(), g);
-                    g
-                }
-            },
+        let name = ev.peer_group();
+        let id = match self.group_index.get(name) {
+            Some(&g) => g,
             None => {
-                let name = implicit_group(ev.actor_type);
-                match self.group_index.get(name) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.st.groups.len() as u32;
-                        self.st.groups.push(GroupState::new(name));
-                        self.group_index.insert(name.into(), g);
-                        g
-                    }
-                }
+                let g = self.st.groups.len() as u32;
+                self.st.groups.push(GroupState::new(name));
+                self.group_index.insert(name.into(), g);
+                g
             }
         };
         if let Some(g) = self.st.groups.get_mut(id as usize) {
             g.members += 1;
         }
         id
-    }
-}
-
-/// The peer group of actors without `actor_group`: all such actors of their type.
-pub fn implicit_group(actor_type: crate::event::ActorType) -> &'static str {
-    match actor_type {
-        crate::event::ActorType::User => "(users without a group)",
-        crate::event::ActorType::Service => "(services without a group)",
     }
 }
 
