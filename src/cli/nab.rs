@@ -42,25 +42,11 @@ struct Scored {
 }
 
 pub fn run(args: NabArgs) -> anyhow::Result<ExitCode> {
-    let config = match &args.detector_config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-        }
+    let config: NabConfig = match &args.detector_config {
+        Some(path) => read_json(path)?,
         None => NabConfig::default(),
     };
-    let labels: Option<CombinedWindows> = match &args.labels {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            Some(
-                serde_json::from_str(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            )
-        }
-        None => None,
-    };
+    let labels: Option<CombinedWindows> = args.labels.as_deref().map(read_json).transpose()?;
     let mut files = Vec::new();
     collect_csv(&args.data_dir, &mut files)?;
     files.sort();
@@ -163,6 +149,13 @@ fn print_scores(corpus: &[Scored], labels: &CombinedWindows, json: bool) -> anyh
         );
     }
     Ok(())
+}
+
+/// A JSON file as `T`; errors name the file (and serde's line and column).
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 fn collect_csv(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
