@@ -304,6 +304,8 @@ mod tests {
 
     #[test]
     fn a_daily_rhythm_is_not_an_anomaly_but_a_burst_above_it_is() {
+        // The tail calibration alone keeps daily peaks ordinary (this passes without the same-time
+        // baseline too); the level-jump test below is the one that needs it.
         let mut points = rhythm(10);
         let burst = 9 * 288 + 144;
         points[burst].1 = 600.0;
