@@ -308,31 +308,47 @@ fn a_third_of_a_day_read_at_night_is_quiet_in_a_team_with_night_work() {
     assert!(alerts.is_empty(), "{alerts:#?}");
 }
 
-#[test]
-fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
-    let mut g = Gen::new(8);
+/// Three weeks of the team's work beside `actor`, a service calling `calls_per_day` times a day from
+/// one region and address block; on the last day its calls numbered `stolen` come from an unseen
+/// region and address block and read `boost` times as much.
+fn service_from_a_new_origin(
+    seed: u64,
+    actor: &str,
+    calls_per_day: i64,
+    stolen: std::ops::Range<i64>,
+    boost: u64,
+) -> Vec<OwnedEvent> {
+    let mut g = Gen::new(seed);
     let mut ev = history(&mut g);
+    let step = DAY_MS / calls_per_day;
     for day in 0..=HISTORY {
-        for k in 0..288 {
-            let mut e = access(
-                at(day, 0) + k * 5 * MINUTE_MS + g.range(0, 60_000),
-                "svc-api",
-                None,
-                "crm.orders",
-                g.around(5.0),
-            );
+        for k in 0..calls_per_day {
+            let t = at(day, 0) + k * step + g.range(0, 60_000);
+            let mut e = access(t, actor, None, "crm.orders", g.around(5.0));
             e.actor_type = ActorType::Service;
             e.region = Some("eu-west-1".into());
             e.source_ip = Some("10.1.2.3".into());
-            if day == HISTORY && (600..630).contains(&(k * 5)) {
+            if day == HISTORY && stolen.contains(&k) {
                 e.region = Some("sa-east-1".into());
                 e.source_ip = Some("203.0.113.10".into());
-                e.records *= 30;
+                e.records *= boost;
             }
             ev.push(e);
         }
     }
-    let alerts = run(&mut ev);
+    ev
+}
+
+#[test]
+fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
+    // Every five minutes; 10:00 to 10:30 from the new origin, thirty times the usual reads.
+    let alerts = run(&mut service_from_a_new_origin(
+        8,
+        "svc-api",
+        288,
+        120..126,
+        30,
+    ));
     assert!(
         alerts
             .iter()
@@ -344,28 +360,7 @@ fn a_service_reading_a_lot_from_a_new_region_alerts_with_origin() {
 /// A service calling every quarter of an hour, all day; on the last day `stolen` of its calls
 /// around noon come from an unseen region and address block.
 fn sparse_service(stolen: i64) -> Vec<OwnedEvent> {
-    let mut g = Gen::new(9);
-    let mut ev = history(&mut g);
-    for day in 0..=HISTORY {
-        for k in 0..96 {
-            let mut e = access(
-                at(day, 0) + k * 15 * MINUTE_MS + g.range(0, 60_000),
-                "svc-sync",
-                None,
-                "crm.orders",
-                g.around(5.0),
-            );
-            e.actor_type = ActorType::Service;
-            e.region = Some("eu-west-1".into());
-            e.source_ip = Some("10.1.2.3".into());
-            if day == HISTORY && (48..48 + stolen).contains(&k) {
-                e.region = Some("sa-east-1".into());
-                e.source_ip = Some("203.0.113.10".into());
-            }
-            ev.push(e);
-        }
-    }
-    ev
+    service_from_a_new_origin(9, "svc-sync", 96, 48..48 + stolen, 1)
 }
 
 #[test]
