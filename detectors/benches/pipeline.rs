@@ -1,5 +1,7 @@
 //! Throughput of the whole detector update path: events/s through `Pipeline::observe` on a synthetic
-//! stream of ~1M events from 5,000 actors (people in 50 groups, a few services), no JSON involved.
+//! stream of ~1M events from 5,000 actors (people in 50 groups, a few services), no JSON involved;
+//! and what the live engine pays for each snapshot of that state (to JSON, as it stores it) and for
+//! restoring it on start.
 //!
 //! `CARGO_TARGET_DIR=/work/target-detectors cargo bench -p detectors --bench pipeline`
 
@@ -148,5 +150,40 @@ fn observe_all(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, observe_all);
+/// The pipeline after the whole stream: the state a live shard snapshots.
+fn learned(evs: &[Event]) -> Pipeline {
+    let mut p = Pipeline::new(Config::default()).expect("default config is valid");
+    for ev in evs {
+        p.observe(ev);
+    }
+    p
+}
+
+fn snapshot_and_restore(c: &mut Criterion) {
+    let (pool, rows) = world();
+    let evs = events(&pool, &rows);
+    let p = learned(&evs);
+    let json = serde_json::to_string(&p.snapshot()).expect("snapshot serialises");
+    eprintln!(
+        "snapshot of {} actors: {} bytes of JSON ({} per actor)",
+        p.actors_tracked(),
+        json.len(),
+        json.len() / p.actors_tracked().max(1)
+    );
+    let mut group = c.benchmark_group("snapshot");
+    group.throughput(Throughput::Elements(p.actors_tracked() as u64));
+    group.sample_size(10);
+    group.bench_function("snapshot_to_json_5k_actors", |b| {
+        b.iter(|| serde_json::to_string(&black_box(&p).snapshot()).map(|s| s.len()))
+    });
+    group.bench_function("restore_from_json_5k_actors", |b| {
+        b.iter(|| {
+            let snapshot = serde_json::from_str(black_box(&json)).expect("snapshot parses");
+            Pipeline::restore(Config::default(), snapshot).map(|p| p.actors_tracked())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, observe_all, snapshot_and_restore);
 criterion_main!(benches);
