@@ -4,10 +4,12 @@
 //! `-v` also prints every alert of the test period; `--config FILE.json` uses a `detectors::Config`;
 //! `--days N`, `--history-days N`, `--actors N` and `--start-ms MS` change the world's shape (the
 //! defaults are `SimConfig`'s), to check that the figures hold on worlds unlike the tuning ones.
+//! `--world DIR` instead scores a world written by anyone in the `simulate` layout (`events.ndjson`
+//! in the native schema, `labels.json`), e.g. one from `tools/otherworld`.
 
 use detectors::eval::{evaluate, ScoredAlert};
-use detectors::sim::{simulate, SimConfig};
-use detectors::{Config, Pipeline};
+use detectors::sim::{simulate, Labels, SimConfig, World};
+use detectors::{Config, OwnedEvent, Pipeline};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,11 +44,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if seeds.is_empty() {
         seeds = vec![1, 2, 3];
     }
-    for seed in seeds {
-        let world = simulate(&SimConfig {
-            seed,
-            ..shape.clone()
-        })?;
+    let worlds: Vec<Box<dyn Fn() -> Result<World, Box<dyn std::error::Error>>>> =
+        match args.iter().position(|a| a == "--world") {
+            Some(i) => {
+                let dir = args.get(i + 1).ok_or("--world needs a directory")?.clone();
+                vec![Box::new(move || read_world(&dir))]
+            }
+            None => seeds
+                .into_iter()
+                .map(|seed| {
+                    let shape = SimConfig {
+                        seed,
+                        ..shape.clone()
+                    };
+                    Box::new(move || Ok(simulate(&shape)?)) as Box<dyn Fn() -> _>
+                })
+                .collect(),
+        };
+    for make in worlds {
+        let world = make()?;
+        let seed = world.labels.world.seed;
         let mut p = Pipeline::new(config.clone())?;
         let started = std::time::Instant::now();
         let mut alerts = Vec::new();
@@ -99,4 +116,90 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// A world from disk: NDJSON events in the native wire schema (sorted here by time) and its labels.
+fn read_world(dir: &str) -> Result<World, Box<dyn std::error::Error>> {
+    #[derive(serde::Deserialize)]
+    struct Wire {
+        event_id: Option<String>,
+        time: String,
+        actor: String,
+        #[serde(default)]
+        actor_type: detectors::ActorType,
+        actor_group: Option<String>,
+        action: String,
+        resource: String,
+        records: Option<u64>,
+        #[serde(default)]
+        bytes: u64,
+        #[serde(default)]
+        outcome: detectors::Outcome,
+        sensitivity: Option<String>,
+        source_ip: Option<String>,
+        region: Option<String>,
+    }
+    let labels: Labels =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/labels.json"))?)?;
+    let text = std::fs::read_to_string(format!("{dir}/events.ndjson"))?;
+    let mut events = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let w: Wire = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        events.push(OwnedEvent {
+            time_ms: rfc3339_ms(&w.time).ok_or(format!("line {}: bad time {}", n + 1, w.time))?,
+            event_id: w.event_id,
+            actor: w.actor,
+            actor_type: w.actor_type,
+            actor_group: w.actor_group,
+            action: w.action,
+            resource: w.resource,
+            records: w.records.unwrap_or(1),
+            bytes: w.bytes,
+            outcome: w.outcome,
+            sensitivity: w.sensitivity,
+            source_ip: w.source_ip,
+            region: w.region,
+        });
+    }
+    events.sort_by_key(|e| e.time_ms);
+    Ok(World { events, labels })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)` to epoch milliseconds.
+fn rfc3339_ms(s: &str) -> Option<i64> {
+    let num = |a: usize, b: usize| s.get(a..b)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let rest = s.get(19..)?;
+    let zone_at = rest.find(['Z', '+', '-'])?;
+    let frac = &rest[..zone_at];
+    let ms = match frac.strip_prefix('.') {
+        Some(f) => format!("{f:0<3}").get(..3)?.parse::<i64>().ok()?,
+        None => 0,
+    };
+    let zone = &rest[zone_at..];
+    let offset_min = match zone.as_bytes().first()? {
+        b'Z' => 0,
+        sign => {
+            let m =
+                zone.get(1..3)?.parse::<i64>().ok()? * 60 + zone.get(4..6)?.parse::<i64>().ok()?;
+            if *sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+    };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (mo + if mo > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + mi - offset_min) * 60_000 + sec * 1000 + ms)
 }
