@@ -11,6 +11,12 @@ use detectors::eval::{evaluate, ScoredAlert};
 use detectors::sim::{simulate, Labels, SimConfig, World};
 use detectors::{Config, OwnedEvent, Pipeline};
 
+/// Where a world comes from: the simulator with a seed, or a directory.
+enum Source {
+    Seed(u64),
+    Dir(String),
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v");
@@ -44,25 +50,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if seeds.is_empty() {
         seeds = vec![1, 2, 3];
     }
-    let worlds: Vec<Box<dyn Fn() -> Result<World, Box<dyn std::error::Error>>>> =
-        match args.iter().position(|a| a == "--world") {
-            Some(i) => {
-                let dir = args.get(i + 1).ok_or("--world needs a directory")?.clone();
-                vec![Box::new(move || read_world(&dir))]
-            }
-            None => seeds
-                .into_iter()
-                .map(|seed| {
-                    let shape = SimConfig {
-                        seed,
-                        ..shape.clone()
-                    };
-                    Box::new(move || Ok(simulate(&shape)?)) as Box<dyn Fn() -> _>
-                })
-                .collect(),
+    let world_dir = args
+        .iter()
+        .position(|a| a == "--world")
+        .map(|i| args.get(i + 1).cloned().ok_or("--world needs a directory"))
+        .transpose()?;
+    let sources: Vec<Source> = match world_dir {
+        Some(dir) => vec![Source::Dir(dir)],
+        None => seeds.into_iter().map(Source::Seed).collect(),
+    };
+    for source in sources {
+        let world = match source {
+            Source::Seed(seed) => simulate(&SimConfig {
+                seed,
+                ..shape.clone()
+            })?,
+            Source::Dir(dir) => read_world(&dir)?,
         };
-    for make in worlds {
-        let world = make()?;
         let seed = world.labels.world.seed;
         let mut p = Pipeline::new(config.clone())?;
         let started = std::time::Instant::now();
