@@ -225,6 +225,11 @@ impl Pipeline {
         if a.win.fired || (a.win.records as f64) < a.win.fire_at {
             return;
         }
+        let cfg = &self.cfg.volume;
+        let peak = a.peak.on(day_index(ev.time_ms), cfg.peak_half_life_days);
+        if (a.win.records as f64) < cfg.peak_ratio * peak {
+            return;
+        }
         // Overwhelming volume of ordinary-sized accesses (a big but usual query) waits for the close.
         let strong = self.cfg.volume.access_p.ln();
         if a.win
@@ -265,6 +270,7 @@ impl Pipeline {
             factor,
             ln_p,
             corroborated: true,
+            peak,
         };
         let f = volume::finding(&ctx, &hit, slot);
         let subject = Subject {

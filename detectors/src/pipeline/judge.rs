@@ -96,6 +96,8 @@ impl Pipeline {
             ids: &c.ids,
             ln_alert,
         };
+        let day = day_index(c.start_ms);
+        let half_life = cfg.volume.peak_half_life_days;
         if !c.learning {
             let window = volume::WindowVolume {
                 records: c.records,
@@ -106,12 +108,13 @@ impl Pipeline {
                 pair: c.pair,
                 events: c.events,
                 daily: typical_day(a, g, c.start_ms, cfg),
+                peak: a.peak.on(day, half_life),
             };
             if let Some(hit) = volume::judge(&window, factor, (ln_report, z_report), &cfg.volume) {
                 findings.push(volume::finding(&ctx, &hit, slot));
             }
         }
-        let day = day_index(c.start_ms);
+        a.peak.learn(c.records, day, half_life);
         if a.day != day {
             a.day = day;
             a.day_records = 0;

@@ -11,7 +11,7 @@ use crate::detect::population::ShiftState;
 use crate::detect::size::{ActorSizes, GroupSizes, SizeAcc};
 use crate::detect::sustained::SustainedState;
 use crate::detect::time_of_day::HourProfile;
-use crate::detect::volume::{VolumeState, SLOTS};
+use crate::detect::volume::{Peak, VolumeState, SLOTS};
 use crate::event::ActorType;
 use crate::stats::sketch::{RecentMap, RecentSet};
 use crate::stats::Moments;
@@ -48,6 +48,9 @@ pub(crate) struct ActorState {
     pub odd_records: u64,
     pub odd_day: i64,
     pub volume: VolumeState,
+    /// The largest window read before, fading (volume alone alerts only above a multiple of it).
+    #[serde(default)]
+    pub peak: Peak,
     pub sizes: ActorSizes,
     pub sustained: SustainedState,
     pub breadth: Moments,
@@ -83,6 +86,7 @@ impl ActorState {
             odd_records: 0,
             odd_day: i64::MIN,
             volume: VolumeState::default(),
+            peak: Peak::default(),
             sizes: ActorSizes::default(),
             sustained: SustainedState::default(),
             breadth: Moments::default(),

@@ -20,6 +20,8 @@ pub(crate) struct VolumeHit {
     /// The window passed the magnitude gates and its accesses were larger than usual for their
     /// resources, or more numerous than usual: it may alert alone.
     pub corroborated: bool,
+    /// The actor's largest window before this one (faded), for the explanation; 0 when none.
+    pub peak: f64,
 }
 
 /// A closed window's volumes, their baselines, and the access evidence (`(ln p, ratio)` of access
@@ -35,6 +37,8 @@ pub(crate) struct WindowVolume {
     pub events: Option<(f64, f64)>,
     /// Typical whole-day records, when known.
     pub daily: Option<f64>,
+    /// The actor's largest window before this one, faded ([`super::Peak`]).
+    pub peak: f64,
 }
 
 /// Judges a window's records and bytes (expectations scaled by the group's `factor`); `None` when
@@ -103,7 +107,9 @@ pub(crate) fn judge(
             let bulk = w
                 .daily
                 .is_none_or(|d| w.records as f64 >= cfg.min_daily_fraction * d);
-            let big = ratio >= cfg.min_ratio && x >= min && ln_w <= ln_report && bulk;
+            let beyond_peak = size_records.max(w.records) as f64 >= cfg.peak_ratio * w.peak;
+            let big =
+                ratio >= cfg.min_ratio && x >= min && ln_w <= ln_report && bulk && beyond_peak;
             let ln_p = if big && corroborated {
                 fisher_ln_sf(ln_w + access.min(0.0), 2)
             } else {
@@ -116,6 +122,7 @@ pub(crate) fn judge(
                 factor,
                 ln_p: ln_p.min(0.0),
                 corroborated: big && corroborated,
+                peak: w.peak,
             }
         })
         .filter(|h| h.ln_p <= ln_report)
@@ -135,6 +142,7 @@ pub(crate) fn finding(ctx: &Context<'_>, v: &VolumeHit, slot: usize) -> Finding 
         factor,
         ln_p,
         corroborated,
+        peak,
     } = *v;
     let expected = m.mean * factor;
     let peer = m.peer_weight > 0.5;
@@ -161,6 +169,12 @@ pub(crate) fn finding(ctx: &Context<'_>, v: &VolumeHit, slot: usize) -> Finding 
     if factor > 1.0 {
         baseline.push_str(&format!(
             "; scaled {factor:.1}x for a rise of the whole group"
+        ));
+    }
+    if peak >= 1.0 && q == Quantity::Records {
+        baseline.push_str(&format!(
+            "; its largest window before: {} records",
+            count(peak)
         ));
     }
     ctx.finding(Facts {
@@ -218,6 +232,7 @@ mod tests {
             pair,
             events: None,
             daily: Some(5_000.0),
+            peak: 0.0,
         }
     }
 

@@ -14,6 +14,7 @@
 
 mod judge;
 mod model;
+mod peak;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ use crate::timefmt::{hour_of_day, is_weekend};
 
 pub(crate) use judge::{finding, judge, VolumeHit, WindowVolume};
 pub use model::{events_model, model, Model, Quantity, Slot, VolumeState};
+pub use peak::Peak;
 
 /// Seasonal slots: 24 hours x {weekday, weekend}.
 pub const SLOTS: usize = 48;
@@ -79,6 +81,11 @@ pub struct VolumeConfig {
     /// A window holding `bulk_days` typical days or more needs only `bulk_access_p` of access evidence.
     pub bulk_days: f64,
     pub bulk_access_p: f64,
+    /// ... and the window must hold at least this multiple of the largest window the actor read
+    /// before (0 turns the check off): a heavy-tailed reader's usual big query is not an export.
+    pub peak_ratio: f64,
+    /// How fast that peak fades: it halves every this many days.
+    pub peak_half_life_days: f64,
 }
 
 impl Default for VolumeConfig {
@@ -103,6 +110,8 @@ impl Default for VolumeConfig {
             min_daily_fraction: 1.0,
             bulk_days: 3.0,
             bulk_access_p: 1e-4,
+            peak_ratio: 1.0,
+            peak_half_life_days: 30.0,
         }
     }
 }
@@ -122,6 +131,10 @@ impl VolumeConfig {
         positive("volume.min_ratio", self.min_ratio)?;
         positive("volume.early_ratio", self.early_ratio)?;
         positive("volume.min_size_ratio", self.min_size_ratio)?;
+        positive("volume.peak_half_life_days", self.peak_half_life_days)?;
+        if self.peak_ratio < 0.0 || !self.peak_ratio.is_finite() {
+            return Err(ConfigError::new("volume.peak_ratio", "must be 0 or more"));
+        }
         probability("volume.report_p", self.report_p)?;
         probability("volume.clip_p", self.clip_p)?;
         probability("volume.early_p", self.early_p)?;

@@ -41,11 +41,33 @@ fn bulk_export_by_an_established_member_alerts_within_minutes_with_evidence() {
     );
     assert!(a[0].event_ids.iter().any(|id| id.contains("crm.customers")));
     assert!(
-        a[0].evidence.baseline.contains("own history"),
+        a[0].evidence.baseline.contains("own history")
+            && a[0].evidence.baseline.contains("its largest window before"),
         "{}",
         a[0].evidence.baseline
     );
     assert_eq!(alerts.len(), 1, "nobody else alerts: {alerts:#?}");
+}
+
+#[test]
+fn a_bulk_read_no_larger_than_one_the_actor_made_two_weeks_before_alerts_only_the_first_time() {
+    let mut g = Gen::new(1);
+    let mut ev = history(&mut g);
+    for (day, records) in [(8, 30_000), (HISTORY, 20_000)] {
+        let mut big = access(
+            at(day, 14) + 7 * MINUTE_MS,
+            "support-3",
+            Some("support"),
+            "crm.customers",
+            records,
+        );
+        big.action = "export".into();
+        ev.push(big);
+    }
+    let alerts = run(&mut ev);
+    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "support-3").collect();
+    assert_eq!(a.len(), 1, "{alerts:#?}");
+    assert!(a[0].summary.contains("30,000"), "{}", a[0].summary);
 }
 
 /// Three weeks of the team's work (or of users without a group), then a newcomer's ordinary day with
