@@ -156,7 +156,12 @@ pub(crate) fn finding(ctx: &Context<'_>, o: &NewOrigin<'_>, cfg: &OriginConfig) 
     ctx.finding(Facts {
         family: Family::Origin,
         ln_p: p.ln(),
-        alone: o.hourly.is_some_and(|h| o.today as f64 >= cfg.min_hours * h),
+        // Alone once a day, in the window that crosses the bar: a service moved for a whole
+        // afternoon (a failover drill, a migration) is one alert, not one per cooldown.
+        alone: o.hourly.is_some_and(|h| {
+            let bar = cfg.min_hours * h;
+            o.today as f64 >= bar && ((o.today - o.records) as f64) < bar
+        }),
         observed: o.today as f64,
         expected: o.hourly.unwrap_or(0.0),
         unit: "records from new origins today",

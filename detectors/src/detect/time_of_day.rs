@@ -3,8 +3,10 @@
 //! Per hour of the UTC day, the share of the actor's active days with activity in that hour (an
 //! exponentially weighted average over days, 24 floats). An hour is unusual when the actor has
 //! essentially never been active within `band_hours` (3) of it (so an evening just after the usual end, or an
-//! on-call rotation's scattered night hours, are not). The group is not asked: teams span time zones,
-//! so one member's night is another's afternoon. Activity at an unusual
+//! on-call rotation's scattered night hours, are not). The group is not asked which hours are usual:
+//! teams span time zones, so one member's night is another's afternoon. It is asked how often its
+//! members work in their *own* night ([`GroupNights`]): that sets how much night reading is enough
+//! to alert alone (less where nobody does, much more where night shifts are routine). Activity at an unusual
 //! hour alerts only with volume: when what the actor read at unusual hours today reaches a good share of
 //! a typical day (`min_daily_fraction`), or beside a volume finding in the combiner. So an on-call
 //! engineer's usual night work stays quiet, while a night-time export by a nine-to-five account alerts.
@@ -46,6 +48,12 @@ pub struct TimeOfDayConfig {
     /// that alerts in the night is `quiet_group_fraction` instead of `min_daily_fraction`.
     pub quiet_group_rate: f64,
     pub quiet_group_fraction: f64,
+    /// In a group whose members work in their night on at least this share of member-days (a
+    /// lower estimate: night shifts, rotas, frequent on-call), a member's first nights are the
+    /// group's routine, so the share that alerts in the night is `routine_group_fraction`: there,
+    /// unusual hours corroborate volume rather than alert alone.
+    pub routine_group_rate: f64,
+    pub routine_group_fraction: f64,
     /// Effective memory of the group's night rate, in member-days.
     pub group_memory_days: f32,
 }
@@ -64,6 +72,8 @@ impl Default for TimeOfDayConfig {
             evening_factor: 4.0,
             quiet_group_rate: 0.002,
             quiet_group_fraction: 0.25,
+            routine_group_rate: 0.02,
+            routine_group_fraction: 10.0,
             group_memory_days: 4000.0,
         }
     }
@@ -91,6 +101,10 @@ impl TimeOfDayConfig {
         positive(
             "time_of_day.quiet_group_fraction",
             self.quiet_group_fraction,
+        )?;
+        positive(
+            "time_of_day.routine_group_fraction",
+            self.routine_group_fraction,
         )?;
         positive("time_of_day.max_fraction", f64::from(self.max_fraction))
     }
@@ -163,23 +177,45 @@ pub fn check(hour: usize, own: &HourProfile, cfg: &TimeOfDayConfig) -> Option<f6
     Some(((seen + 0.5) / (f64::from(own.days) + 1.0)).ln())
 }
 
-/// Whether the group's members (one observation per member-day, 1 for a night worked) essentially
-/// never work in their night: the upper estimate of the rate, counting one more night than seen,
-/// stays below `quiet_group_rate`. A group with too few member-days to tell is not quiet.
-pub fn quiet_group(night: &Moments, cfg: &TimeOfDayConfig) -> bool {
+/// How often a group's members work in their own night.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupNights {
+    /// Essentially never (an upper estimate below `quiet_group_rate`): a first night is suspect.
+    Quiet,
+    /// Now and then (an on-call rotation): a first night may be a first call-out.
+    Occasional,
+    /// Routinely (a lower estimate at `routine_group_rate` or more): night shifts, rotas.
+    Routine,
+}
+
+/// Classifies a group by its member-days worked at night (`night`: mean = share of such days). The
+/// estimates move by one night either way, so a group with few member-days is `Occasional`.
+pub fn group_nights(night: &Moments, cfg: &TimeOfDayConfig) -> GroupNights {
     let n = f64::from(night.n);
-    n > 0.0 && (f64::from(night.mean) * n + 1.0) / n <= cfg.quiet_group_rate
+    if n <= 0.0 {
+        return GroupNights::Occasional;
+    }
+    let k = f64::from(night.mean) * n;
+    if (k + 1.0) / n <= cfg.quiet_group_rate {
+        GroupNights::Quiet
+    } else if (k - 1.0) / n >= cfg.routine_group_rate {
+        GroupNights::Routine
+    } else {
+        GroupNights::Occasional
+    }
 }
 
 /// Share of a typical day that reading at an unusual hour `depth` hours from the centre of the
-/// actor's day must reach to alert alone (see `night_hours`); lower in the night of a `quiet` group.
-pub fn required_share(depth: Option<f64>, quiet: bool, cfg: &TimeOfDayConfig) -> f64 {
+/// actor's day must reach to alert alone (see `night_hours`): lower in the night of a quiet group,
+/// higher in the night of a group that works nights.
+pub fn required_share(depth: Option<f64>, group: GroupNights, cfg: &TimeOfDayConfig) -> f64 {
     let short = depth.map_or(0.0, |d| (cfg.night_hours - d).max(0.0));
     // Evenings are late sessions in any group; the group's nights only speak for the night.
-    let base = if quiet && short == 0.0 {
-        cfg.quiet_group_fraction.min(cfg.min_daily_fraction)
-    } else {
-        cfg.min_daily_fraction
+    let base = match group {
+        _ if short > 0.0 => cfg.min_daily_fraction,
+        GroupNights::Quiet => cfg.quiet_group_fraction.min(cfg.min_daily_fraction),
+        GroupNights::Occasional => cfg.min_daily_fraction,
+        GroupNights::Routine => cfg.routine_group_fraction.max(cfg.min_daily_fraction),
     };
     base * cfg.evening_factor.powf(short)
 }
@@ -278,8 +314,8 @@ mod tests {
     fn a_day_read_at_three_am_alerts_alone_while_a_late_evening_needs_several() {
         let p = office_hours(30, 0);
         let cfg = TimeOfDayConfig::default();
-        let night = required_share(p.depth(3), false, &cfg);
-        let evening = required_share(p.depth(21), false, &cfg);
+        let night = required_share(p.depth(3), GroupNights::Occasional, &cfg);
+        let evening = required_share(p.depth(21), GroupNights::Occasional, &cfg);
         assert!(night <= cfg.min_daily_fraction, "{night}");
         assert!(evening >= 3.0, "{evening}");
     }
@@ -315,14 +351,26 @@ mod tests {
     #[test]
     fn a_team_that_never_works_nights_is_quiet_and_one_with_on_call_is_not() {
         let cfg = TimeOfDayConfig::default();
-        assert!(quiet_group(&nights(2000, 0), &cfg));
-        assert!(
-            !quiet_group(&nights(2000, 200), &cfg),
+        assert_eq!(group_nights(&nights(2000, 0), &cfg), GroupNights::Quiet);
+        assert_eq!(
+            group_nights(&nights(2000, 200), &cfg),
+            GroupNights::Occasional,
             "on call: 1 night in 200"
         );
-        assert!(
-            !quiet_group(&nights(100, 0), &cfg),
+        assert_eq!(
+            group_nights(&nights(100, 0), &cfg),
+            GroupNights::Occasional,
             "too few member-days to tell"
+        );
+        assert_eq!(
+            group_nights(&nights(2000, 10), &cfg),
+            GroupNights::Routine,
+            "night shifts: 1 member-day in 10"
+        );
+        assert_eq!(
+            group_nights(&nights(40, 40), &cfg),
+            GroupNights::Occasional,
+            "one night in 40 member-days could be chance"
         );
     }
 
@@ -330,15 +378,21 @@ mod tests {
     fn in_a_quiet_team_a_smaller_night_read_alerts_but_a_late_evening_does_not() {
         let p = office_hours(30, 0);
         let cfg = TimeOfDayConfig::default();
-        let night = required_share(p.depth(3), true, &cfg);
+        let night = required_share(p.depth(3), GroupNights::Quiet, &cfg);
         assert!(night <= 0.3, "{night}");
         assert_eq!(
-            required_share(p.depth(21), true, &cfg),
-            required_share(p.depth(21), false, &cfg)
+            required_share(p.depth(21), GroupNights::Quiet, &cfg),
+            required_share(p.depth(21), GroupNights::Occasional, &cfg)
         );
         assert_eq!(
-            required_share(p.depth(3), false, &cfg),
+            required_share(p.depth(3), GroupNights::Occasional, &cfg),
             cfg.min_daily_fraction
+        );
+        assert!(required_share(p.depth(3), GroupNights::Routine, &cfg) >= 5.0);
+        assert_eq!(
+            required_share(p.depth(21), GroupNights::Routine, &cfg),
+            required_share(p.depth(21), GroupNights::Occasional, &cfg),
+            "evenings are judged alike in every group"
         );
     }
 

@@ -212,8 +212,8 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
-            let quiet = time_of_day::quiet_group(&peers.night, &cfg.time_of_day);
-            let share = time_of_day::required_share(a.hours.depth(hour), quiet, &cfg.time_of_day);
+            let nights = time_of_day::group_nights(&peers.night, &cfg.time_of_day);
+            let share = time_of_day::required_share(a.hours.depth(hour), nights, &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64
                 && odd >= share * typical_day;

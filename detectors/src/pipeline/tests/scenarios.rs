@@ -289,24 +289,23 @@ fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
     );
 }
 
-/// A team of 60 over 30 days (enough member-days to tell whether it works nights), and support-8 reading 8 x 10 records (a third of its day) at 02:00 on the
-/// last day; with `on_call`, two members work a night session every fourth day.
-fn a_third_of_a_day_at_night(on_call: bool) -> Vec<Alert> {
+/// A team of 60 over 30 days (enough member-days to tell whether it works nights), in which
+/// `night_workers` each work a night session every `every` days, and support-8 reading `reads` x 10
+/// records (support-8 reads about 240 records a day) at 02:00 on the last day.
+fn read_at_night(night_workers: usize, every: i64, reads: i64) -> Vec<Alert> {
     let mut g = Gen::new(12);
     let mut ev = Vec::new();
     team(&mut g, &mut ev, "support", 60, 0, 31);
-    if on_call {
-        for day in (0..29).filter(|d| d % 4 == 1) {
-            for who in ["support-1", "support-2"] {
-                for i in 0..3 {
-                    let t = at(day, 1) + i * 2 * MINUTE_MS;
-                    ev.push(access(t, who, Some("support"), "crm.orders", 10));
-                }
+    for day in (0..29).filter(|d| d % every == 1) {
+        for who in (0..night_workers).map(|i| format!("support-{}", 59 - i)) {
+            for i in 0..3 {
+                let t = at(day, 1) + i * 2 * MINUTE_MS;
+                ev.push(access(t, &who, Some("support"), "crm.orders", 10));
             }
         }
     }
-    for i in 0..8 {
-        let t = at(29, 2) + i * 6 * MINUTE_MS;
+    for i in 0..reads {
+        let t = at(29, 2) + i * 6 * MINUTE_MS / (1 + reads / 10);
         ev.push(access(t, "support-8", Some("support"), "crm.orders", 10));
     }
     run(&mut ev)
@@ -317,7 +316,7 @@ fn a_third_of_a_day_at_night(on_call: bool) -> Vec<Alert> {
 
 #[test]
 fn a_third_of_a_day_read_at_night_alerts_in_a_team_that_never_works_nights() {
-    let alerts = a_third_of_a_day_at_night(false);
+    let alerts = read_at_night(0, 1, 8);
     assert!(
         alerts.iter().any(|a| a.detector == "time_of_day"),
         "{alerts:#?}"
@@ -326,8 +325,22 @@ fn a_third_of_a_day_read_at_night_alerts_in_a_team_that_never_works_nights() {
 
 #[test]
 fn a_third_of_a_day_read_at_night_is_quiet_in_a_team_with_night_work() {
-    let alerts = a_third_of_a_day_at_night(true);
+    // Two of sixty on call every fourth day: about one member-day in 120.
+    let alerts = read_at_night(2, 4, 8);
     assert!(alerts.is_empty(), "{alerts:#?}");
+}
+
+#[test]
+fn a_first_night_of_a_whole_day_is_quiet_in_a_team_with_night_shifts_but_not_in_one_with_on_call() {
+    // Support-8's first night: about 1.7 typical days. Twelve of sixty on nights every other day
+    // (one member-day in ten) make nights the team's routine; two on call every fourth day do not.
+    let shifts = read_at_night(12, 2, 40);
+    assert!(shifts.is_empty(), "{shifts:#?}");
+    let on_call = read_at_night(2, 4, 40);
+    assert!(
+        on_call.iter().any(|a| a.detector == "time_of_day"),
+        "{on_call:#?}"
+    );
 }
 
 /// Three weeks of the team's work beside `actor`, a service calling `calls_per_day` times a day from
@@ -395,6 +408,21 @@ fn a_sparse_service_used_for_an_hour_from_a_new_region_alerts_with_origin() {
             .any(|a| a.actor == "svc-sync" && a.detectors.iter().any(|d| d == "origin")),
         "{alerts:#?}"
     );
+}
+
+#[test]
+fn a_service_moved_to_another_region_for_three_hours_alerts_once() {
+    // A failover drill: every call from 10:00 to 13:00 comes from the other region, at usual volume.
+    let alerts = run(&mut service_from_a_new_origin(
+        10,
+        "svc-api",
+        288,
+        120..156,
+        1,
+    ));
+    let mine: Vec<_> = alerts.iter().filter(|a| a.actor == "svc-api").collect();
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert_eq!(mine[0].detector, "origin");
 }
 
 #[test]
