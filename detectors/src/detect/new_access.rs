@@ -5,7 +5,8 @@
 //! `min_weight` are tracked at all, which keeps the sets small and the signal meaningful: reading a new
 //! public page is not news, reading `clinic.patient_records` that nobody on the team ever opened is.
 //! A brand-new deployment learns quietly for `learning_days`; a brand-new actor without a real group
-//! (a new service) learns quietly for `min_actor_days`, since everything it touches is new to it.
+//! (none, or one first seen with it: a new service) learns quietly for `min_actor_days`, since
+//! everything it touches is new to it and to its group.
 
 use serde::{Deserialize, Serialize};
 

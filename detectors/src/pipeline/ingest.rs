@@ -116,9 +116,11 @@ impl Pipeline {
         };
         let actor_known = a.known.touch(hash, day, cfg.actor_capacity);
         let group_known = g.known.touch(hash, day, cfg.group_capacity);
-        // Everything is new to a new service; without a team of its own, its first days are quiet.
-        let young = ev.actor_group.is_none()
-            && ev.time_ms - a.first_ms < i64::from(cfg.min_actor_days) * DAY_MS;
+        // Everything is new to a new service; without a team of its own (no group, or a group as
+        // new as itself, whose "nobody here read it" means nothing yet), its first days are quiet.
+        let quiet_for = i64::from(cfg.min_actor_days) * DAY_MS;
+        let young = ev.time_ms - a.first_ms < quiet_for
+            && (ev.actor_group.is_none() || ev.time_ms - g.first_ms < quiet_for);
         if actor_known || learning || young || a.win.novel.len() >= NOVEL_PER_WINDOW {
             return;
         }

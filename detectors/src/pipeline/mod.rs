@@ -234,7 +234,7 @@ impl Pipeline {
             Some(&g) => g,
             None => {
                 let g = self.st.groups.len() as u32;
-                self.st.groups.push(GroupState::new(name));
+                self.st.groups.push(GroupState::new(name, ev.time_ms));
                 self.group_index.insert(name.into(), g);
                 g
             }

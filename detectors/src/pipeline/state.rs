@@ -115,6 +115,9 @@ impl ActorState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct GroupState {
     pub name: Box<str>,
+    /// When the group was first seen (0 in snapshots from before it was kept: an old group).
+    #[serde(default)]
+    pub first_ms: i64,
     pub members: u32,
     pub volume: VolumeState,
     pub sizes: GroupSizes,
@@ -139,9 +142,10 @@ pub(crate) struct GroupState {
 }
 
 impl GroupState {
-    pub fn new(name: &str) -> Self {
+    pub fn new(name: &str, first_ms: i64) -> Self {
         GroupState {
             name: name.into(),
+            first_ms,
             members: 0,
             volume: VolumeState::default(),
             sizes: GroupSizes::default(),

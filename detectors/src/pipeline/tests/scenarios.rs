@@ -191,24 +191,32 @@ fn walking_sixty_tables_alerts_as_breadth() {
     );
 }
 
-#[test]
-fn a_first_read_of_health_data_nobody_in_the_team_reads_alerts() {
+/// Three weeks of the support team, then `actor` (of `group`) reads `clinic.patient_records`, which
+/// nobody in any group has read, at 10:00 on the next day: the actor's alerts.
+fn first_health_read(actor: &str, kind: ActorType, group: &str) -> Vec<Alert> {
     let mut g = Gen::new(6);
     let mut ev = history(&mut g);
-    let mut e = access(
-        at(HISTORY, 10),
-        "support-7",
-        Some("support"),
-        "clinic.patient_records",
-        3,
-    );
+    let mut e = access(at(HISTORY, 10), actor, Some(group), "clinic.patient_records", 3);
     e.sensitivity = Some("health".into());
+    e.actor_type = kind;
     ev.push(e);
-    let alerts = run(&mut ev);
-    let a: Vec<_> = alerts.iter().filter(|a| a.actor == "support-7").collect();
-    assert_eq!(a.len(), 1, "{alerts:#?}");
-    assert_eq!(a[0].detector, "new_access");
-    assert!(a[0].summary.contains("clinic.patient_records"));
+    run(&mut ev).into_iter().filter(|a| a.actor == actor).collect()
+}
+
+#[test]
+fn a_first_read_of_health_data_nobody_in_the_team_reads_alerts() {
+    for actor in ["support-7", "support-new"] {
+        let a = first_health_read(actor, ActorType::User, "support");
+        assert_eq!(a.len(), 1, "{actor}: {a:#?}");
+        assert_eq!(a[0].detector, "new_access");
+        assert!(a[0].summary.contains("clinic.patient_records"));
+    }
+}
+
+#[test]
+fn a_new_service_in_a_group_as_new_as_itself_learns_its_first_days_quietly() {
+    let a = first_health_read("svc-scribe", ActorType::Service, "clinical-ai");
+    assert!(a.is_empty(), "{a:#?}");
 }
 
 /// Support-3 probes `iam.api_keys` (denied) on day `HISTORY`; support-7 reads it the next day.
