@@ -196,11 +196,20 @@ fn walking_sixty_tables_alerts_as_breadth() {
 fn first_health_read(actor: &str, kind: ActorType, group: &str) -> Vec<Alert> {
     let mut g = Gen::new(6);
     let mut ev = history(&mut g);
-    let mut e = access(at(HISTORY, 10), actor, Some(group), "clinic.patient_records", 3);
+    let mut e = access(
+        at(HISTORY, 10),
+        actor,
+        Some(group),
+        "clinic.patient_records",
+        3,
+    );
     e.sensitivity = Some("health".into());
     e.actor_type = kind;
     ev.push(e);
-    run(&mut ev).into_iter().filter(|a| a.actor == actor).collect()
+    run(&mut ev)
+        .into_iter()
+        .filter(|a| a.actor == actor)
+        .collect()
 }
 
 #[test]
