@@ -85,6 +85,7 @@ impl Pipeline {
         };
         a.win.open = false;
         if a.win.events == 0 {
+            a.win.release(&mut st.spares);
             return;
         }
         let start = a.win.start_ms;
@@ -182,6 +183,7 @@ impl Pipeline {
         } else {
             (Vec::new(), Vec::new())
         };
+        a.win.release(&mut st.spares);
         let ctx = Context {
             group: Some(&*peers.name),
             members: g.members,

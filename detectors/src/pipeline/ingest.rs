@@ -76,7 +76,7 @@ impl Pipeline {
         let Some(a) = st.actors.get_mut(id as usize) else {
             return;
         };
-        a.win.reset(start, rules);
+        a.win.reset(start, rules, &mut st.spares);
         if track {
             st.open.push(id);
         }

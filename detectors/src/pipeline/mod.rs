@@ -29,6 +29,7 @@ pub use snapshot::{RestoreError, Snapshot};
 
 use close::ClosedWindow;
 use state::{ActorState, GroupState};
+use window::Spares;
 
 /// Everything a snapshot must carry (the indexes are rebuilt from it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -48,6 +49,10 @@ pub(crate) struct State {
     /// Actors with activity on the day being accumulated.
     day_active: Vec<u32>,
     combiner: Combiner,
+    /// Evidence buffers of closed windows, lent to windows as they open (kept in the snapshot so
+    /// that a restored pipeline lends the same buffers and ends in the same state).
+    #[serde(default)]
+    spares: Spares,
 }
 
 /// Values derived from the configuration once, so the hot path does not recompute them.
@@ -165,6 +170,7 @@ impl Pipeline {
             + self.st.day_active.capacity() * 4
             + self.st.closed.capacity() * std::mem::size_of::<ClosedWindow>()
             + self.st.combiner.memory_bytes()
+            + self.st.spares.heap_bytes()
     }
 
     #[inline]

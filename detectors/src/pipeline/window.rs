@@ -2,7 +2,10 @@
 //! (heaviest resources and event ids) kept in reused buffers.
 //!
 //! The buffers keep their `String`s between windows and only overwrite them, so after the first few
-//! windows the per-event path allocates nothing.
+//! windows the per-event path allocates nothing. A closed window hands its buffers to the
+//! pipeline's [`Spares`], and the next window to open, of any actor, takes them: evidence memory
+//! follows the windows open at once, not every actor ever tracked (with UUID event ids it was a
+//! quarter of an idle actor's state).
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +54,27 @@ pub(crate) struct NovelOrigin {
     pub first_ms: i64,
 }
 
+/// Evidence buffers of closed windows, waiting to be lent to the next window that opens.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Spares(Vec<(Vec<TopSlot>, Vec<IdSlot>)>);
+
+impl Spares {
+    pub fn heap_bytes(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(top, ids)| evidence_bytes(top, ids))
+            .sum::<usize>()
+            + self.0.capacity() * std::mem::size_of::<(Vec<TopSlot>, Vec<IdSlot>)>()
+    }
+}
+
+fn evidence_bytes(top: &[TopSlot], ids: &[IdSlot]) -> usize {
+    top.iter().map(|s| s.name.capacity()).sum::<usize>()
+        + ids.iter().map(|s| s.id.capacity()).sum::<usize>()
+        + std::mem::size_of_val(top)
+        + std::mem::size_of_val(ids)
+}
+
 /// Counters of the actor's open window.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct WindowAcc {
@@ -83,8 +107,14 @@ pub(crate) struct WindowAcc {
 }
 
 impl WindowAcc {
-    /// Starts a new window, keeping buffers for reuse.
-    pub fn reset(&mut self, start_ms: i64, rules: usize) {
+    /// Starts a new window, with evidence buffers borrowed from `spares` when it has none.
+    pub fn reset(&mut self, start_ms: i64, rules: usize, spares: &mut Spares) {
+        if self.top.is_empty() && self.ids.is_empty() {
+            if let Some((top, ids)) = spares.0.pop() {
+                self.top = top;
+                self.ids = ids;
+            }
+        }
         self.open = true;
         self.start_ms = start_ms;
         self.first_ms = i64::MAX;
@@ -219,12 +249,24 @@ impl WindowAcc {
         v.into_iter().map(|s| s.id.clone()).collect()
     }
 
+    /// The window has closed and its evidence was read: its buffers go back to `spares`.
+    pub fn release(&mut self, spares: &mut Spares) {
+        if !self.top.is_empty() || !self.ids.is_empty() {
+            spares
+                .0
+                .push((std::mem::take(&mut self.top), std::mem::take(&mut self.ids)));
+        }
+        self.top_used = 0;
+        self.ids_used = 0;
+    }
+
+    /// Bytes held by the evidence buffers (none once the window has closed).
+    pub fn evidence_bytes(&self) -> usize {
+        evidence_bytes(&self.top, &self.ids)
+    }
+
     pub fn heap_bytes(&self) -> usize {
-        let strings: usize = self.top.iter().map(|s| s.name.capacity()).sum::<usize>()
-            + self.ids.iter().map(|s| s.id.capacity()).sum::<usize>();
-        strings
-            + self.top.capacity() * std::mem::size_of::<TopSlot>()
-            + self.ids.capacity() * std::mem::size_of::<IdSlot>()
+        self.evidence_bytes()
             + self.rules.capacity() * std::mem::size_of::<(u64, bool)>()
             + self.novel.capacity() * std::mem::size_of::<NovelAccess>()
     }

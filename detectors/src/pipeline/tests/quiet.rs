@@ -164,6 +164,25 @@ fn memory_per_tracked_actor_stays_within_four_kib() {
     });
 }
 
+#[test]
+fn closed_windows_hand_their_evidence_buffers_on_instead_of_keeping_them() {
+    // UUID event ids and long table names: the evidence an idle actor would otherwise keep.
+    let mut g = Gen::new(16);
+    let mut ev = Vec::new();
+    team(&mut g, &mut ev, "support", 50, 0, 21);
+    for (i, e) in ev.iter_mut().enumerate() {
+        e.event_id = Some(format!("{:08x}-0000-4000-8000-{:012x}", i, i * 7919));
+        e.resource = format!("warehouse.customer_{}_history_by_region", e.resource);
+    }
+    events_into(&mut ev, |p| {
+        let closed = p.st.actors.iter().filter(|a| !a.win.open);
+        assert_eq!(closed.map(|a| a.win.evidence_bytes()).sum::<usize>(), 0);
+        assert!(p.st.spares.heap_bytes() > 0, "kept for the next windows");
+        let per_actor = p.approx_memory_bytes() / p.actors_tracked();
+        assert!(per_actor <= 4096, "{per_actor} bytes per actor");
+    });
+}
+
 fn events_into(ev: &mut [OwnedEvent], check: impl Fn(&Pipeline)) {
     ev.sort_by_key(|e| e.time_ms);
     let mut p = Pipeline::new(Config::default()).unwrap();
