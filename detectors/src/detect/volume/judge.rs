@@ -104,12 +104,16 @@ pub(crate) fn judge(
         .into_iter()
         .flatten()
         .map(|(q, m, x, min, ln_w, ratio)| {
+            // Magnitudes in records count the read as a whole: an export in goes that straddles
+            // a window boundary is judged with the previous window, as its sizes are.
+            let read = size_records.max(w.records);
+            let amount = if q == Quantity::Records { read } else { x };
             let bulk = w
                 .daily
-                .is_none_or(|d| w.records as f64 >= cfg.min_daily_fraction * d);
-            let beyond_peak = size_records.max(w.records) as f64 >= cfg.peak_ratio * w.peak;
+                .is_none_or(|d| read as f64 >= cfg.min_daily_fraction * d);
+            let beyond_peak = read as f64 >= cfg.peak_ratio * w.peak;
             let big =
-                ratio >= cfg.min_ratio && x >= min && ln_w <= ln_report && bulk && beyond_peak;
+                ratio >= cfg.min_ratio && amount >= min && ln_w <= ln_report && bulk && beyond_peak;
             let ln_p = if big && corroborated {
                 fisher_ln_sf(ln_w + access.min(0.0), 2)
             } else {
@@ -251,6 +255,29 @@ mod tests {
         both.add(&second);
         assert!(!alone(&window(40_000, second, None)));
         assert!(alone(&window(40_000, second, Some((60_000, both)))));
+    }
+
+    #[test]
+    fn an_export_under_the_record_floor_in_each_window_is_judged_whole() {
+        // 468 records in three exports, then 82 in a fourth after the boundary, by someone who reads
+        // about 22 records a day: each window is under `min_records` (500), the read is not.
+        let small = |records, size, pair| WindowVolume {
+            rec_model: Some(Model {
+                mean: 5.0,
+                var: 25.0,
+                peer_weight: 0.0,
+                own_slot_windows: 100.0,
+                own_windows: 1000.0,
+            }),
+            daily: Some(22.0),
+            ..window(records, size, pair)
+        };
+        let first = sizes(&[(1e-8f64).ln(); 3]);
+        let second = sizes(&[(1e-8f64).ln()]);
+        let mut both = first;
+        both.add(&second);
+        assert!(!alone(&small(468, first, None)));
+        assert!(alone(&small(82, second, Some((550, both)))));
     }
 
     #[test]
