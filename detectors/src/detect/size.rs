@@ -96,6 +96,11 @@ impl ActorSizes {
         }
     }
 
+    /// Whether the actor routinely reads `hash` (learned from a few successful reads).
+    pub fn knows(&self, hash: u64) -> bool {
+        self.get(hash).is_some_and(|m| m.n >= 3.0)
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<SizeEntry>()
     }

@@ -144,17 +144,19 @@ impl Pipeline {
             })
             .flatten()
             .filter(|_| cfg.breadth.enabled);
-        let single = denied::check(a.win.denied, 1.0, &a.denied, &cfg.denied_burst);
+        // Probing is denials of what the actor does not routinely read.
+        let probing = a.win.denied - a.win.denied_own.min(a.win.denied);
+        let single = denied::check(probing, 1.0, &a.denied, &cfg.denied_burst);
         let (prev_start, prev_count) = a.prev_denied;
-        let both = a.win.denied + prev_count;
+        let both = probing + prev_count;
         let pair = (prev_start == start - w && prev_count > 0)
             .then(|| denied::check(both, 2.0, &a.denied, &cfg.denied_burst))
             .flatten();
-        a.prev_denied = (start, a.win.denied);
+        a.prev_denied = (start, probing);
         let denied_count = if pair.is_some_and(|p| single.is_none_or(|s| p.ln_p < s.ln_p)) {
             both
         } else {
-            a.win.denied
+            probing
         };
         let denied = match (single, pair) {
             (Some(s), Some(p)) => Some(if p.ln_p < s.ln_p { p } else { s }),
@@ -288,7 +290,7 @@ impl Pipeline {
             .learn_events(a.win.events as f64, events_cap, &cfg.volume);
         g.volume
             .learn_events(a.win.events as f64, events_cap, &cfg.volume);
-        let d = a.win.denied as f64;
+        let d = probing as f64;
         let d = single.map_or(d, |c| d.min(c.expected * cfg.denied_burst.min_ratio));
         a.denied.update(d, cfg.denied_burst.memory_windows);
         let (group, first_ms) = (a.group, a.win.first_ms);

@@ -36,6 +36,9 @@ impl Pipeline {
         let st = &mut self.st;
         if let Some(a) = st.actors.get_mut(id as usize) {
             a.win.add(ev, res_hash);
+            if ev.outcome == Outcome::Denied && a.sizes.knows(res_hash) {
+                a.win.denied_own += 1;
+            }
             if ev.outcome == Outcome::Success && self.cfg.volume.enabled {
                 let group = st.groups.get_mut(a.group as usize).map(|g| &mut g.sizes);
                 let young = t - a.first_ms < i64::from(self.cfg.peer.young_days) * DAY_MS;

@@ -86,6 +86,10 @@ pub(crate) struct WindowAcc {
     pub records: u64,
     pub bytes: u64,
     pub denied: u64,
+    /// Of those, denials of resources the actor routinely reads: a credential rotated or revoked
+    /// makes a service retry its own tables, which is not probing.
+    #[serde(default)]
+    pub denied_own: u64,
     pub distinct: Distinct,
     /// Records of accesses with a size reference, against their expectation.
     pub size: SizeAcc,
@@ -123,6 +127,7 @@ impl WindowAcc {
         self.records = 0;
         self.bytes = 0;
         self.denied = 0;
+        self.denied_own = 0;
         self.distinct.clear();
         self.size = SizeAcc::default();
         self.fire_at = f64::INFINITY;
