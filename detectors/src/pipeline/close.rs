@@ -145,7 +145,7 @@ impl Pipeline {
             .flatten()
             .filter(|_| cfg.breadth.enabled);
         // Probing is denials of what the actor does not routinely read.
-        let probing = a.win.denied - a.win.denied_own.min(a.win.denied);
+        let probing = a.win.denied.saturating_sub(a.win.denied_own);
         let single = denied::check(probing, 1.0, &a.denied, &cfg.denied_burst);
         let (prev_start, prev_count) = a.prev_denied;
         let both = probing + prev_count;

@@ -236,11 +236,11 @@ impl Pipeline {
             return;
         }
         // Overwhelming volume of ordinary-sized accesses (a big but usual query) waits for the close.
-        let strong = self.cfg.volume.access_p.ln();
+        let strong = cfg.access_p.ln();
         if a.win
             .size
             .check()
-            .is_none_or(|(lp, r)| lp > strong || r < self.cfg.volume.min_size_ratio)
+            .is_none_or(|(lp, r)| lp > strong || r < cfg.min_size_ratio)
         {
             return;
         }
@@ -250,8 +250,7 @@ impl Pipeline {
         };
         let slot = slot_of(a.win.start_ms);
         let peers = Some(&g.volume);
-        let Some(m) = volume::model(&a.volume, peers, slot, Quantity::Records, &self.cfg.volume)
-        else {
+        let Some(m) = volume::model(&a.volume, peers, slot, Quantity::Records, cfg) else {
             return;
         };
         let factor = g.shift.factor.max(1.0);
