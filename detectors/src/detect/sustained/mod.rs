@@ -43,8 +43,12 @@ pub struct SustainedConfig {
     pub min_excess_records: f64,
     /// ... and, when sizes are known, its accesses must be larger than usual for their resources
     /// (mean standardised log-size over the run, see `size`) at this tail probability: ordinary busy
-    /// weeks add accesses of ordinary size, exfiltration adds big ones.
+    /// weeks add accesses of ordinary size, exfiltration adds big ones. Except for a **regular**
+    /// actor, whose learned spread of log daily totals is at most `regular_log_sd` (a service, a
+    /// job): it has no busy weeks, so its days are judged on their totals alone and a raised run
+    /// stands without size evidence.
     pub size_p: f64,
+    pub regular_log_sd: f64,
 }
 
 impl Default for SustainedConfig {
@@ -60,6 +64,7 @@ impl Default for SustainedConfig {
             min_ratio: 1.5,
             min_excess_records: 200.0,
             size_p: 1e-4,
+            regular_log_sd: 0.2,
         }
     }
 }
@@ -95,6 +100,10 @@ pub struct SustainedState {
     /// Level of the sum at the run's last alarm that did not pass the decision rule (0 before any).
     #[serde(default)]
     pub alarm_level: f64,
+    /// The actor was regular (see `regular_log_sd`) when the run began: judged before the raised
+    /// days widened its learned spread.
+    #[serde(default)]
+    pub run_regular: bool,
 }
 
 /// A CUSUM alarm: the raised run of days.
@@ -143,15 +152,27 @@ impl SustainedState {
         let lag = (self.trend * f64::from(cfg.memory_days - 1.0).max(0.0)).clamp(-LN_2, LN_2);
         b.mean += lag as f32;
         let x = (1.0 + records / factor.max(1e-9)).ln();
-        let sd = f64::from(b.var).sqrt().max(cfg.min_log_sd);
+        let learned_sd = f64::from(b.var).sqrt();
+        // Within a run, as it was when the run began (raised days widen the learned spread).
+        let regular = if self.cusum > 0.0 {
+            self.run_regular
+        } else {
+            b.n >= cfg.min_days && learned_sd <= cfg.regular_log_sd
+        };
+        let sd = learned_sd.max(cfg.min_log_sd);
         let mut hit = None;
         if self.days() >= cfg.min_days {
             let z_total = (x - f64::from(b.mean)) / sd;
             // The day's access sizes against their resources are a second look at the same excess.
-            let z = day_evidence::total_and_sizes(z_total, size);
+            let z = if regular {
+                z_total
+            } else {
+                day_evidence::total_and_sizes(z_total, size)
+            };
             let next = (self.cusum + z - cfg.k).max(0.0);
             if next > 0.0 {
                 if self.cusum == 0.0 {
+                    self.run_regular = regular;
                     self.run_start_ms = day_start_ms;
                     self.run_days = 0;
                     self.raised_days = 0;
@@ -195,7 +216,7 @@ impl SustainedState {
                     ln_p: sizes.map_or(ln_run, |ln_size| fisher_ln_sf(ln_run + ln_size, 2)),
                     alone: ratio >= cfg.min_ratio
                         && excess >= cfg.min_excess_records
-                        && (sizes.is_some() || self.run_size.log_z().is_none()),
+                        && (sizes.is_some() || self.run_size.log_z().is_none() || self.run_regular),
                 });
                 self.alarmed = hit.is_some_and(|h| h.alone);
                 self.alarm_level = next;

@@ -48,7 +48,7 @@ fn a_raised_run_alarms_once_not_every_day() {
 fn a_run_that_alarms_below_the_decision_rule_alarms_again_once_its_excess_stands_alone() {
     let mut days = vec![(2000.0, sized(40.0, 0.0)); 4];
     days.extend([(4000.0, sized(30.0, 1.0)); 3]);
-    let hits = run_sized(21, &days);
+    let hits = run_sized_with(&as_person(), 21, &days);
     assert!(hits.first().is_some_and(|h| !h.alone), "{hits:?}");
     assert!(hits.last().is_some_and(|h| h.alone), "{hits:?}");
     assert!(hits.iter().filter(|h| h.alone).count() == 1, "{hits:?}");
@@ -56,7 +56,7 @@ fn a_run_that_alarms_below_the_decision_rule_alarms_again_once_its_excess_stands
 
 #[test]
 fn a_long_modest_run_below_the_decision_rule_is_not_reported_every_day() {
-    let hits = run_sized(21, &[(3000.0, sized(40.0, 0.0)); 10]);
+    let hits = run_sized_with(&as_person(), 21, &[(3000.0, sized(40.0, 0.0)); 10]);
     assert!(!hits.is_empty() && hits.len() <= 3, "{hits:?}");
     assert!(hits.iter().all(|h| !h.alone), "{hits:?}");
 }
@@ -74,15 +74,31 @@ fn sized(n: f64, z: f64) -> SizeAcc {
 }
 
 fn run_sized(history: usize, days: &[(f64, SizeAcc)]) -> Vec<SustainedHit> {
-    let cfg = SustainedConfig::default();
+    run_sized_with(&SustainedConfig::default(), history, days)
+}
+
+/// The decision rule for actors with busy weeks, on the steady history of `run_sized`: that history
+/// is regular (log sd about 0.14), so regularity is switched off to stand it in for a person's.
+fn as_person() -> SustainedConfig {
+    SustainedConfig {
+        regular_log_sd: 0.0,
+        ..SustainedConfig::default()
+    }
+}
+
+fn run_sized_with(
+    cfg: &SustainedConfig,
+    history: usize,
+    days: &[(f64, SizeAcc)],
+) -> Vec<SustainedHit> {
     let mut s = SustainedState::default();
     let mut hits = Vec::new();
     for (i, d) in noisy(history, 1000.0).into_iter().enumerate() {
-        s.close_day(i as i64 * DAY_MS, d, false, 1.0, &sized(20.0, 0.0), &cfg);
+        s.close_day(i as i64 * DAY_MS, d, false, 1.0, &sized(20.0, 0.0), cfg);
     }
     for (i, (d, size)) in days.iter().enumerate() {
         let t = (history + i) as i64 * DAY_MS;
-        hits.extend(s.close_day(t, *d, false, 1.0, size, &cfg));
+        hits.extend(s.close_day(t, *d, false, 1.0, size, cfg));
     }
     hits
 }
@@ -157,8 +173,15 @@ fn organic_growth_of_ordinary_accesses_does_not_alarm() {
 
 #[test]
 fn a_busy_week_of_ordinary_sized_accesses_does_not_alarm_alone() {
-    let hits = run_sized(21, &[(2000.0, sized(40.0, 0.0)); 5]);
+    let hits = run_sized_with(&as_person(), 21, &[(2000.0, sized(40.0, 0.0)); 5]);
     assert!(hits.iter().all(|h| !h.alone), "{hits:?}");
+}
+
+#[test]
+fn a_regular_actor_doubling_for_days_in_ordinary_accesses_alarms() {
+    // A service whose days vary by about 14%: a doubling is five of its sd a day, no busy week.
+    let hits = run_sized(21, &[(2000.0, sized(40.0, 0.0)); 5]);
+    assert!(hits.iter().any(|h| h.alone), "{hits:?}");
 }
 
 #[test]
