@@ -1,5 +1,6 @@
 //! Scenario tests of the whole pipeline on small deterministic worlds: what it must and must not flag.
 
+mod hours_and_origins;
 mod quiet;
 mod scenarios;
 
@@ -131,4 +132,19 @@ pub fn run_with(cfg: Config, events: &mut [OwnedEvent]) -> Vec<Alert> {
 /// Minutes from the start of the activity to the alert.
 pub fn delay_minutes(a: &Alert) -> i64 {
     (a.detected_ms - a.time_ms) / MINUTE_MS
+}
+
+/// Days of ordinary work before the scenarios' attacks.
+pub const HISTORY: i64 = 21;
+
+/// The support team's twelve members working through `HISTORY` days and the two after.
+pub fn history(g: &mut Gen) -> Vec<OwnedEvent> {
+    let mut ev = Vec::new();
+    team(g, &mut ev, "support", 12, 0, HISTORY + 2);
+    ev
+}
+
+/// `hour` o'clock UTC on day `day` of the scenario.
+pub fn at(day: i64, hour: i64) -> i64 {
+    T0 + day * DAY_MS + hour * HOUR_MS
 }
