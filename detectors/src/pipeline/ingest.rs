@@ -231,7 +231,7 @@ impl Pipeline {
             return;
         }
         let cfg = &self.cfg.volume;
-        let peak = a.peak.on(day_index(ev.time_ms), cfg.peak_half_life_days);
+        let peak = a.peak.on(day_index(ev.time_ms), self.d.peak_decay);
         if (a.win.records as f64) < cfg.peak_ratio * peak {
             return;
         }

@@ -97,7 +97,7 @@ impl Pipeline {
             ln_alert,
         };
         let day = day_index(c.start_ms);
-        let half_life = cfg.volume.peak_half_life_days;
+        let peak = a.peak.on(day, self.d.peak_decay);
         if !c.learning {
             let window = volume::WindowVolume {
                 records: c.records,
@@ -108,13 +108,13 @@ impl Pipeline {
                 pair: c.pair,
                 events: c.events,
                 daily: typical_day(a, g, c.start_ms, cfg),
-                peak: a.peak.on(day, half_life),
+                peak,
             };
             if let Some(hit) = volume::judge(&window, factor, (ln_report, z_report), &cfg.volume) {
                 findings.push(volume::finding(&ctx, &hit, slot));
             }
         }
-        a.peak.learn(c.records, day, half_life);
+        a.peak.learn(c.records, day, peak);
         if a.day != day {
             a.day = day;
             a.day_records = 0;

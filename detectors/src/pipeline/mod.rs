@@ -67,6 +67,8 @@ struct Derived {
     /// `z` of `report_p`: windows below its quantile skip the exact tail.
     z_report: f64,
     ln_alert: f64,
+    /// Daily fading of each actor's volume peak.
+    peak_decay: f64,
 }
 
 impl Derived {
@@ -80,6 +82,7 @@ impl Derived {
             ln_report: cfg.volume.report_p.ln(),
             ln_alert: cfg.combiner.alert_p.ln(),
             z_report: z_for_p(cfg.volume.report_p),
+            peak_decay: crate::detect::volume::daily_decay(cfg.volume.peak_half_life_days),
         }
     }
 }

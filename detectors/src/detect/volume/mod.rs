@@ -23,7 +23,7 @@ use crate::timefmt::{hour_of_day, is_weekend};
 
 pub(crate) use judge::{finding, judge, VolumeHit, WindowVolume};
 pub use model::{events_model, model, Model, Quantity, Slot, VolumeState};
-pub use peak::Peak;
+pub use peak::{daily_decay, Peak};
 
 /// Seasonal slots: 24 hours x {weekday, weekend}.
 pub const SLOTS: usize = 48;

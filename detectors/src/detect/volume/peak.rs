@@ -20,19 +20,25 @@ pub struct Peak {
 }
 
 impl Peak {
-    /// The peak as it stands on `day`, faded by `half_life_days` per half.
-    pub fn on(&self, day: i64, half_life_days: f64) -> f64 {
-        let age = (day - i64::from(self.day)).max(0) as f64;
-        f64::from(self.records) * (-age * std::f64::consts::LN_2 / half_life_days).exp()
+    /// The peak as it stands on `day`, faded by `daily_decay` per day (`0.5^(1 / half-life)`).
+    pub fn on(&self, day: i64, daily_decay: f64) -> f64 {
+        let age = (day - i64::from(self.day)).clamp(0, i64::from(i32::MAX)) as i32;
+        f64::from(self.records) * daily_decay.powi(age)
     }
 
-    /// Learns a window read on `day`: it becomes the peak if it reaches the faded one.
-    pub fn learn(&mut self, records: u64, day: i64, half_life_days: f64) {
-        if records as f64 >= self.on(day, half_life_days) {
+    /// Learns a window read on `day`, given the peak as it stood that day (`on`): the window
+    /// becomes the peak if it reaches it.
+    pub fn learn(&mut self, records: u64, day: i64, faded: f64) {
+        if records as f64 >= faded {
             self.records = records as f32;
             self.day = day.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
         }
     }
+}
+
+/// The per-day factor that halves a peak every `half_life_days`.
+pub fn daily_decay(half_life_days: f64) -> f64 {
+    0.5f64.powf(1.0 / half_life_days)
 }
 
 #[cfg(test)]
@@ -41,13 +47,14 @@ mod tests {
 
     #[test]
     fn the_peak_is_the_largest_window_and_fades_by_half_each_half_life() {
+        let decay = daily_decay(30.0);
         let mut p = Peak::default();
-        p.learn(1_000, 10, 30.0);
-        p.learn(400, 11, 30.0);
-        assert!((p.on(10, 30.0) - 1_000.0).abs() < 1e-6);
-        assert!((p.on(40, 30.0) - 500.0).abs() < 1e-3);
+        p.learn(1_000, 10, p.on(10, decay));
+        p.learn(400, 11, p.on(11, decay));
+        assert!((p.on(10, decay) - 1_000.0).abs() < 1e-6);
+        assert!((p.on(40, decay) - 500.0).abs() < 1e-3);
         // A smaller window replaces a peak that has faded below it.
-        p.learn(600, 40, 30.0);
-        assert!((p.on(40, 30.0) - 600.0).abs() < 1e-6);
+        p.learn(600, 40, p.on(40, decay));
+        assert!((p.on(40, decay) - 600.0).abs() < 1e-6);
     }
 }
