@@ -21,6 +21,7 @@ mod incidents_cli;
 mod ingest;
 mod nab_cli;
 mod obligations_api;
+mod otherworld_eval;
 mod reminders;
 mod reminders_receivers;
 mod store_contract;
