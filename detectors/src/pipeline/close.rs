@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::evidence::Evidence;
 use super::state::{ActorState, GroupState};
 use super::Pipeline;
 use crate::alert::ResourceCount;
@@ -35,9 +36,12 @@ pub(crate) struct ClosedWindow {
     pub(super) learning: bool,
     /// Findings that do not depend on the group's factor.
     pub(super) findings: Vec<Finding>,
-    /// Evidence, captured only when something may be reported.
+    /// Evidence, as strings when a finding was made at close...
     pub(super) top: Vec<ResourceCount>,
     pub(super) ids: Vec<String>,
+    /// ... or still in its buffers when only volume may report the window.
+    #[serde(default)]
+    pub(super) evidence: Option<Evidence>,
 }
 
 impl Pipeline {
@@ -173,19 +177,25 @@ impl Pipeline {
         });
         let denied_hit = denied.filter(|c| c.ln_p <= ln_report);
         let origin = a.win.origin.take();
-        let any = vol_maybe
-            || tod.is_some()
+        // Evidence is turned into strings for findings made here; a window that only volume (judged
+        // with its group) may report keeps its buffers until then.
+        let reports_now = tod.is_some()
             || breadth_hit.is_some()
             || run_hit.is_some()
             || denied_hit.is_some()
             || !a.win.novel.is_empty()
             || origin.is_some();
-        let (top, ids) = if any {
-            (a.win.top_resources(), a.win.event_ids())
+        let (top, ids) = if reports_now {
+            (a.win.evidence.top_resources(), a.win.evidence.event_ids())
         } else {
             (Vec::new(), Vec::new())
         };
-        a.win.release(&mut st.spares);
+        let evidence = if vol_maybe && !reports_now {
+            Some(a.win.take_evidence())
+        } else {
+            a.win.release(&mut st.spares);
+            None
+        };
         let ctx = Context {
             group: Some(&*peers.name),
             members: g.members,
@@ -310,6 +320,7 @@ impl Pipeline {
             findings,
             top,
             ids,
+            evidence,
         });
     }
 }

@@ -198,7 +198,7 @@ impl Pipeline {
             let Some(g) = st.groups.get(a.group as usize) else {
                 return;
             };
-            let (top, ids) = (a.win.top_resources(), a.win.event_ids());
+            let (top, ids) = (a.win.evidence.top_resources(), a.win.evidence.event_ids());
             let ctx = Context {
                 group: Some(&*g.name),
                 members: g.members,
@@ -256,7 +256,7 @@ impl Pipeline {
         let factor = g.shift.factor.max(1.0);
         let observed = a.win.records as f64;
         let (ln_p, _) = m.check(observed, factor);
-        let (top, ids) = (a.win.top_resources(), a.win.event_ids());
+        let (top, ids) = (a.win.evidence.top_resources(), a.win.evidence.event_ids());
         let ctx = Context {
             group: Some(&*g.name),
             members: g.members,

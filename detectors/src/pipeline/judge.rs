@@ -68,7 +68,7 @@ impl Pipeline {
     }
 
     /// Judges one window with its group's factor, learns it, and feeds the combiner.
-    fn judge(&mut self, c: ClosedWindow, factor: f64, out: &mut Vec<Alert>) {
+    fn judge(&mut self, mut c: ClosedWindow, factor: f64, out: &mut Vec<Alert>) {
         let z_report = self.d.z_report;
         let (w, ln_report, z_clip, ln_alert) = (
             self.d.window_ms,
@@ -85,35 +85,24 @@ impl Pipeline {
             return;
         };
         let slot = slot_of(c.start_ms);
-        let mut findings = c.findings;
-        let ctx = Context {
-            group: Some(&*g.name),
-            members: g.members,
-            start_ms: c.first_ms,
-            span_ms: w,
-            detected_ms: c.start_ms + w,
-            top: &c.top,
-            ids: &c.ids,
-            ln_alert,
-        };
         let day = day_index(c.start_ms);
         let peak = a.peak.on(day, self.d.peak_decay);
-        if !c.learning {
-            let window = volume::WindowVolume {
-                records: c.records,
-                bytes: c.bytes,
-                rec_model: c.rec_model,
-                bytes_model: c.bytes_model,
-                size: c.size,
-                pair: c.pair,
-                events: c.events,
-                daily: typical_day(a, g, c.start_ms, cfg),
-                peak,
-            };
-            if let Some(hit) = volume::judge(&window, factor, (ln_report, z_report), &cfg.volume) {
-                findings.push(volume::finding(&ctx, &hit, slot));
-            }
-        }
+        let volume_hit = (!c.learning)
+            .then(|| {
+                let window = volume::WindowVolume {
+                    records: c.records,
+                    bytes: c.bytes,
+                    rec_model: c.rec_model,
+                    bytes_model: c.bytes_model,
+                    size: c.size,
+                    pair: c.pair,
+                    events: c.events,
+                    daily: typical_day(a, g, c.start_ms, cfg),
+                    peak,
+                };
+                volume::judge(&window, factor, (ln_report, z_report), &cfg.volume)
+            })
+            .flatten();
         a.peak.learn(c.records, day, peak);
         if a.day != day {
             a.day = day;
@@ -126,28 +115,52 @@ impl Pipeline {
         a.day_records += c.records;
         a.day_hours |= 1 << hour_of_day(c.start_ms);
         let young_days = ((c.start_ms - a.first_ms) / DAY_MS) as u32;
-        if cfg.peer.enabled
+        let today = a.day_records as f64;
+        let peer_hit = if cfg.peer.enabled
             && !c.learning
             && young_days < cfg.peer.young_days
             && a.peer_day == i64::MIN
         {
-            let today = a.day_records as f64;
             let members = peer::MemberDays {
                 raw: &g.daily,
                 between: &g.member_level,
                 within: &g.member_var,
             };
-            if let Some(p) = peer::check(today, members, factor, &a.day_size, &a.young, &cfg.peer)
+            peer::check(today, members, factor, &a.day_size, &a.young, &cfg.peer)
                 .filter(|p| p.alone && p.ln_p <= ln_report)
-            {
-                a.peer_day = day;
-                let ctx = Context {
-                    start_ms: day * DAY_MS,
-                    span_ms: c.start_ms + w - day * DAY_MS,
-                    ..ctx
-                };
-                findings.push(peer::finding(&ctx, today, &p, young_days));
+        } else {
+            None
+        };
+        // The window's evidence becomes strings only for a finding; its buffers go back either way.
+        if let Some(evidence) = c.evidence.take() {
+            if volume_hit.is_some() || peer_hit.is_some() {
+                c.top = evidence.top_resources();
+                c.ids = evidence.event_ids();
             }
+            st.spares.give_back(evidence);
+        }
+        let mut findings = c.findings;
+        let ctx = Context {
+            group: Some(&*g.name),
+            members: g.members,
+            start_ms: c.first_ms,
+            span_ms: w,
+            detected_ms: c.start_ms + w,
+            top: &c.top,
+            ids: &c.ids,
+            ln_alert,
+        };
+        if let Some(hit) = volume_hit {
+            findings.push(volume::finding(&ctx, &hit, slot));
+        }
+        if let Some(p) = peer_hit {
+            a.peer_day = day;
+            let ctx = Context {
+                start_ms: day * DAY_MS,
+                span_ms: c.start_ms + w - day * DAY_MS,
+                ..ctx
+            };
+            findings.push(peer::finding(&ctx, today, &p, young_days));
         }
         let caps = (
             c.rec_model.map(|m| m.quantile(z_clip)),

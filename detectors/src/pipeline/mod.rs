@@ -7,6 +7,7 @@
 
 mod close;
 mod day;
+mod evidence;
 mod ingest;
 mod judge;
 mod snapshot;
@@ -28,8 +29,8 @@ use crate::timefmt::DAY_MS;
 pub use snapshot::{RestoreError, Snapshot};
 
 use close::ClosedWindow;
+use evidence::Spares;
 use state::{ActorState, GroupState};
-use window::Spares;
 
 /// Everything a snapshot must carry (the indexes are rebuilt from it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -176,7 +176,7 @@ fn closed_windows_hand_their_evidence_buffers_on_instead_of_keeping_them() {
     }
     events_into(&mut ev, |p| {
         let closed = p.st.actors.iter().filter(|a| !a.win.open);
-        assert_eq!(closed.map(|a| a.win.evidence_bytes()).sum::<usize>(), 0);
+        assert_eq!(closed.map(|a| a.win.evidence.bytes()).sum::<usize>(), 0);
         assert!(p.st.spares.heap_bytes() > 0, "kept for the next windows");
         let per_actor = p.approx_memory_bytes() / p.actors_tracked();
         assert!(per_actor <= 4096, "{per_actor} bytes per actor");
