@@ -18,7 +18,7 @@ const TOP: usize = 4;
 const IDS: usize = 8;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TopSlot {
+struct TopSlot {
     hash: u64,
     records: u64,
     events: u64,
@@ -26,7 +26,7 @@ pub(crate) struct TopSlot {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct IdSlot {
+struct IdSlot {
     records: u64,
     id: String,
 }
@@ -186,5 +186,55 @@ impl Spares {
     pub fn heap_bytes(&self) -> usize {
         self.0.iter().map(Evidence::bytes).sum::<usize>()
             + self.0.capacity() * std::mem::size_of::<Evidence>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{ActorType, Outcome};
+
+    fn read<'a>(resource: &'a str, id: &'a str, records: u64) -> Event<'a> {
+        Event {
+            time_ms: 0,
+            event_id: Some(id),
+            actor: "a",
+            actor_type: ActorType::User,
+            actor_group: None,
+            action: "read",
+            resource,
+            records,
+            bytes: 0,
+            outcome: Outcome::Success,
+            sensitivity: None,
+            source_ip: None,
+            region: None,
+        }
+    }
+
+    #[test]
+    fn keeps_the_heaviest_resource_and_the_largest_reads_first() {
+        let mut e = Evidence::default();
+        for i in 0..20u64 {
+            let name = format!("t{i}");
+            e.add(&read(&name, &format!("small-{i}"), 1), i);
+        }
+        e.add(&read("big", "huge", 5_000), 99);
+        assert_eq!(e.top_resources()[0].resource, "big");
+        assert_eq!(e.event_ids()[0], "huge");
+        assert_eq!(e.event_ids().len(), IDS);
+    }
+
+    #[test]
+    fn buffers_given_back_are_lent_empty_to_the_next_window() {
+        let mut spares = Spares::default();
+        let mut e = Evidence::default();
+        e.add(&read("t", "id-1", 10), 1);
+        spares.give_back(e);
+        let again = spares.lend();
+        assert!(again.has_buffers(), "the buffers are reused");
+        assert!(again.top_resources().is_empty() && again.event_ids().is_empty());
+        spares.give_back(Evidence::default());
+        assert!(spares.0.is_empty(), "empty evidence is not kept");
     }
 }
