@@ -226,7 +226,8 @@ impl Pipeline {
             let typical_day = typical_day(a, peers, start, cfg).unwrap_or(f64::INFINITY);
             let odd = a.odd_records as f64;
             let day = day_index(start);
-            let nights = time_of_day::group_nights(&peers.night, &cfg.time_of_day);
+            let team = *peers.name != *a.kind.implicit_group();
+            let nights = time_of_day::group_nights(&peers.night, team, &cfg.time_of_day);
             let share = time_of_day::required_share(a.hours.depth(hour), nights, &cfg.time_of_day);
             let alone = a.odd_day != day
                 && odd >= cfg.time_of_day.min_records as f64

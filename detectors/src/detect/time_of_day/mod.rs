@@ -189,8 +189,10 @@ pub enum GroupNights {
 }
 
 /// Classifies a group by its member-days worked at night (`night`: mean = share of such days). The
-/// estimates move by one night either way, so a group with few member-days is `Occasional`.
-pub fn group_nights(night: &Moments, cfg: &TimeOfDayConfig) -> GroupNights {
+/// estimates move by one night either way, so a group with few member-days is `Occasional`. Only a
+/// `team` (an `actor_group`, not everyone without one) can be `Routine`: night shifts among some
+/// actors without a group say nothing about the others' nights.
+pub fn group_nights(night: &Moments, team: bool, cfg: &TimeOfDayConfig) -> GroupNights {
     let n = f64::from(night.n);
     if n <= 0.0 {
         return GroupNights::Occasional;
@@ -198,7 +200,7 @@ pub fn group_nights(night: &Moments, cfg: &TimeOfDayConfig) -> GroupNights {
     let k = f64::from(night.mean) * n;
     if (k + 1.0) / n <= cfg.quiet_group_rate {
         GroupNights::Quiet
-    } else if (k - 1.0) / n >= cfg.routine_group_rate {
+    } else if team && (k - 1.0) / n >= cfg.routine_group_rate {
         GroupNights::Routine
     } else {
         GroupNights::Occasional

@@ -93,24 +93,32 @@ fn nights(member_days: usize, every: usize) -> Moments {
 #[test]
 fn a_team_that_never_works_nights_is_quiet_and_one_with_on_call_is_not() {
     let cfg = TimeOfDayConfig::default();
-    assert_eq!(group_nights(&nights(2000, 0), &cfg), GroupNights::Quiet);
     assert_eq!(
-        group_nights(&nights(2000, 200), &cfg),
+        group_nights(&nights(2000, 0), true, &cfg),
+        GroupNights::Quiet
+    );
+    assert_eq!(
+        group_nights(&nights(2000, 200), true, &cfg),
         GroupNights::Occasional,
         "on call: 1 night in 200"
     );
     assert_eq!(
-        group_nights(&nights(100, 0), &cfg),
+        group_nights(&nights(100, 0), true, &cfg),
         GroupNights::Occasional,
         "too few member-days to tell"
     );
     assert_eq!(
-        group_nights(&nights(2000, 10), &cfg),
+        group_nights(&nights(2000, 10), true, &cfg),
         GroupNights::Routine,
         "night shifts: 1 member-day in 10"
     );
     assert_eq!(
-        group_nights(&nights(40, 40), &cfg),
+        group_nights(&nights(2000, 10), false, &cfg),
+        GroupNights::Occasional,
+        "actors without a group are not a team"
+    );
+    assert_eq!(
+        group_nights(&nights(40, 40), true, &cfg),
         GroupNights::Occasional,
         "one night in 40 member-days could be chance"
     );

@@ -25,29 +25,43 @@ fn a_night_export_by_a_day_worker_alerts_as_time_of_day() {
     );
 }
 
-/// A team of 60 over 30 days (enough member-days to tell whether it works nights), in which
-/// `night_workers` each work a night session every `every` days, and support-8 reading `reads` x 10
-/// records (support-8 reads about 240 records a day) at 02:00 on the last day.
-fn read_at_night(night_workers: usize, every: i64, reads: i64) -> Vec<Alert> {
+/// 60 people over 30 days (enough member-days to tell whether they work nights), in a team or,
+/// with `group` `None`, without one; `night_workers` of them each work a night session every `every`
+/// days, and person 8 reads `reads` x 10 records (about 240 a day is usual) at 02:00 on the last day.
+fn read_at_night_in(
+    group: Option<&str>,
+    night_workers: usize,
+    every: i64,
+    reads: i64,
+) -> Vec<Alert> {
     let mut g = Gen::new(12);
     let mut ev = Vec::new();
-    team(&mut g, &mut ev, "support", 60, 0, 31);
+    let prefix = group.unwrap_or("user");
+    match group {
+        Some(team_name) => team(&mut g, &mut ev, team_name, 60, 0, 31),
+        None => ungrouped(&mut g, &mut ev, 60, 0, 31),
+    }
     for day in (0..29).filter(|d| d % every == 1) {
-        for who in (0..night_workers).map(|i| format!("support-{}", 59 - i)) {
+        for who in (0..night_workers).map(|i| format!("{prefix}-{}", 59 - i)) {
             for i in 0..3 {
                 let t = at(day, 1) + i * 2 * MINUTE_MS;
-                ev.push(access(t, &who, Some("support"), "crm.orders", 10));
+                ev.push(access(t, &who, group, "crm.orders", 10));
             }
         }
     }
+    let reader = format!("{prefix}-8");
     for i in 0..reads {
         let t = at(29, 2) + i * 6 * MINUTE_MS / (1 + reads / 10);
-        ev.push(access(t, "support-8", Some("support"), "crm.orders", 10));
+        ev.push(access(t, &reader, group, "crm.orders", 10));
     }
     run(&mut ev)
         .into_iter()
-        .filter(|a| a.actor == "support-8")
+        .filter(|a| a.actor == reader)
         .collect()
+}
+
+fn read_at_night(night_workers: usize, every: i64, reads: i64) -> Vec<Alert> {
+    read_at_night_in(Some("support"), night_workers, every, reads)
 }
 
 #[test]
@@ -165,4 +179,15 @@ fn a_service_moved_to_another_region_for_three_hours_alerts_once() {
 fn a_single_call_of_a_sparse_service_from_a_new_region_stays_quiet() {
     let alerts = run(&mut sparse_service(1));
     assert!(!alerts.iter().any(|a| a.actor == "svc-sync"), "{alerts:#?}");
+}
+
+#[test]
+fn without_actor_group_the_night_shifts_of_some_do_not_cover_a_day_worker_at_night() {
+    // The same twelve night workers as a team's night shifts, but nobody has a group: a whole day
+    // read at 2 am by someone who never works nights still alerts.
+    let alerts = read_at_night_in(None, 12, 2, 40);
+    assert!(
+        alerts.iter().any(|a| a.detector == "time_of_day"),
+        "{alerts:#?}"
+    );
 }
