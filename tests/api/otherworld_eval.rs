@@ -5,45 +5,47 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Runs `cmd` to success and returns its stdout (its stderr in the failure message).
+fn stdout_of(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("the program runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 #[test]
 fn eval_scores_a_world_written_by_the_independent_generator() {
     let dir = tempfile::tempdir().unwrap();
     let world = dir.path().join("world");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/otherworld/otherworld.py");
-    let generated = Command::new("python3")
-        .arg(&script)
-        .args([
-            "--seed",
-            "2",
-            "--actors",
-            "120",
-            "--days",
-            "21",
-            "--history-days",
-            "14",
-        ])
-        .arg("--out")
-        .arg(&world)
-        .output()
-        .expect("python3 runs (the machine's CPython; README, Dev loop)");
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
+    // python3: the machine's CPython (README, Dev loop; .ci/run installs it if missing).
+    stdout_of(
+        Command::new("python3")
+            .arg(&script)
+            .args([
+                "--seed",
+                "2",
+                "--actors",
+                "120",
+                "--days",
+                "21",
+                "--history-days",
+                "14",
+            ])
+            .arg("--out")
+            .arg(&world),
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_accesswatch"))
-        .arg("eval")
-        .arg(&world)
-        .arg("--json")
-        .output()
-        .expect("run accesswatch");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = stdout_of(
+        Command::new(env!("CARGO_BIN_EXE_accesswatch"))
+            .arg("eval")
+            .arg(&world)
+            .arg("--json"),
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
     let attacks = report["attacks"].as_u64().unwrap();
     let detected = report["detected"].as_u64().unwrap();
     assert!(attacks >= 30, "{report}");

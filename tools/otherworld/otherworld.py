@@ -1633,6 +1633,11 @@ class Context:
         t = evs[self.rng.randrange(max(1, int(len(evs) * tail)))].t + self.rng.randint(1, 15) * MIN_MS
         return min(t, self.cal.end_ms - 3 * HOUR_MS)
 
+    def blended_time(self, evs: list) -> int:
+        """A moment among the actor's own events of a day, at most 14 minutes before one of them, so
+        added reads blend in with the day's own."""
+        return max(evs[0].t, self.anchor(evs, tail=1.0) - self.rng.randint(0, 14) * MIN_MS)
+
     def team(self, group: str, exclude: str) -> list[str]:
         """Members of a group with history events in that group."""
         test0 = self.cal.test_start_ms
@@ -1722,7 +1727,7 @@ def attack_low_and_slow(ctx: Context, name: str, factor: float, n_days: int):
     for d in chosen:
         n = max(1, round(factor * p.med_events * rng.uniform(0.8, 1.2)))
         for _ in range(n):
-            t = max(all_days[d][0].t, ctx.anchor(all_days[d], tail=1.0) - rng.randint(0, 14) * MIN_MS)
+            t = ctx.blended_time(all_days[d])
             out.append(ctx.clone(rng.choice(templates), actor, t, origin))
     out.sort(key=lambda e: e.t)
     return out, (f"+{factor * 100:.0f}% of own median daily events ({p.med_events:.0f}/day) on "
@@ -1766,7 +1771,7 @@ def attack_peer_outlier(ctx: Context, name: str, factor: float):
     for d in sorted(days):
         origin = Counter((e.ip, e.region) for e in days[d]).most_common(1)[0][0]
         for _ in range(round((factor - 1) * team_n * rng.uniform(0.85, 1.15))):
-            t = max(days[d][0].t, ctx.anchor(days[d], tail=1.0) - rng.randint(0, 14) * MIN_MS)
+            t = ctx.blended_time(days[d])
             out.append(ctx.clone(rng.choice(templates), actor, t, origin))
     out.sort(key=lambda e: e.t)
     return out, (f"{factor:g}x the team's median per-person daily events ({team_n:.0f}) on each of "
